@@ -128,3 +128,19 @@ export interface Storage {
 
   watch(prefix: string, options: WatchOptions): Watcher;
 }
+
+/** Why a backend could not open; the CLI prints `message` as its one-line diagnosis. */
+export type StorageOpenErrorReason = 'locked' | 'unwritable' | 'corrupt' | 'failed';
+
+/** Thrown by Storage.open() when the backend cannot start (data directory locked, unwritable, unreadable data). */
+export class StorageOpenError extends Error {
+  constructor(
+    readonly reason: StorageOpenErrorReason,
+    readonly dir: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StorageOpenError';
+  }
+}

@@ -1,0 +1,300 @@
+// The generic resource endpoint: turns a routed request into a registry call and encodes the answer
+// (upstream k8s.io/apiserver/pkg/endpoints/handlers: get.go, create.go, update.go, patch.go, delete.go, watch.go).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../clock.js';
+import { errors, successStatus } from '../machinery/errors.js';
+import { buildFilter } from '../registry/filter.js';
+import type { GenericStore } from '../registry/store.js';
+import { groupResource } from '../registry/store.js';
+import { groupVersion, type Obj, type ResourceDef } from '../registry/types.js';
+import { chooseFormat, decodeObjectBody, mediaType, parseBool, parseIntParam, type OutputFormat } from './negotiation.js';
+import { applyPatchBody, PATCH_TYPES } from './patch.js';
+import { readBody, sendJsonText, sendObject } from './respond.js';
+import { readScale, scaleTransform } from './scale.js';
+import { buildTable, type IncludeObject } from './table.js';
+import { runWatch, validateWatchParams, type WatchSink } from './watch.js';
+
+export interface ResourceRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  def: ResourceDef;
+  /** Namespace from the URL (undefined for cluster-scoped URLs and all-namespace lists). */
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  query: Record<string, string>;
+}
+
+export interface ResourceDeps {
+  store: GenericStore;
+  clock: Clock;
+}
+
+function includeObjectOf(q: Record<string, string>): IncludeObject {
+  return (q.includeObject as IncludeObject) || 'Metadata';
+}
+
+function dryRunOf(q: Record<string, string>): boolean {
+  if (!q.dryRun) return false;
+  if (q.dryRun !== 'All') throw errors.badRequest(`Invalid dryRun value: ${JSON.stringify(q.dryRun)}; supported values: "All"`);
+  return true;
+}
+
+/** Sets kind/apiVersion from the endpoint and rejects bodies meant for another type (upstream decoder checks). */
+function checkBodyType(def: ResourceDef, body: Obj, expectKind = def.kind, expectVersion = groupVersion(def)): void {
+  if (body.apiVersion !== undefined && body.apiVersion !== expectVersion) {
+    throw errors.badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${expectVersion})`);
+  }
+  if (body.kind !== undefined && body.kind !== expectKind) {
+    throw errors.badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${expectKind})`);
+  }
+  body.apiVersion = expectVersion;
+  body.kind = expectKind;
+}
+
+function checkBodyName(r: ResourceRequest, body: Obj): void {
+  const meta = body.metadata;
+  if (meta !== undefined && (meta === null || typeof meta !== 'object' || Array.isArray(meta))) {
+    throw errors.badRequest('metadata must be an object');
+  }
+  if (r.def.namespaced && r.namespace && meta?.namespace && meta.namespace !== r.namespace) {
+    throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  if (r.name !== undefined && meta?.name && meta.name !== r.name) {
+    throw errors.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${r.name})`);
+  }
+}
+
+function sendOne(r: ResourceRequest, d: ResourceDeps, code: number, obj: Obj, format: OutputFormat, json?: string): void {
+  if (format === 'table') {
+    sendObject(r.res, code, buildTable(r.def, [obj], d.clock.now(), includeObjectOf(r.query), { resourceVersion: obj.metadata?.resourceVersion }), 'table');
+    return;
+  }
+  sendObject(r.res, code, obj, format, json);
+}
+
+export async function handleResource(r: ResourceRequest, d: ResourceDeps): Promise<void> {
+  const format = chooseFormat(r.req.headers.accept);
+  const { def, method } = r;
+  const gr = groupResource(def);
+  if (r.subresource) return handleSubresource(r, d, format);
+
+  if (r.name === undefined) {
+    if (method === 'GET') {
+      if (parseBool(r.query.watch)) return watch(r, d, format);
+      return list(r, d, format);
+    }
+    if (method === 'POST') {
+      if (def.namespaced && !r.namespace) throw errors.methodNotSupported(gr, 'create');
+      const body = decodeObjectBody(await readBody(r.req), r.req.headers['content-type']);
+      checkBodyType(def, body);
+      checkBodyName(r, body);
+      const created = await d.store.create(def, r.namespace, body, { dryRun: dryRunOf(r.query), fieldManager: r.query.fieldManager });
+      return sendOne(r, d, 201, created, format);
+    }
+    if (method === 'DELETE') return deleteCollection(r, d);
+    throw errors.methodNotSupported(gr, method.toLowerCase());
+  }
+
+  switch (method) {
+    case 'GET': {
+      const found = d.store.get(def, r.namespace, r.name);
+      return sendOne(r, d, 200, found.object as Obj, format, found.json);
+    }
+    case 'PUT': {
+      const body = decodeObjectBody(await readBody(r.req), r.req.headers['content-type']);
+      checkBodyType(def, body);
+      checkBodyName(r, body);
+      const out = await d.store.update(def, r.namespace, r.name, body, { dryRun: dryRunOf(r.query), fieldManager: r.query.fieldManager });
+      return sendOne(r, d, out.created ? 201 : 200, out.object, format);
+    }
+    case 'PATCH':
+      return patch(r, d, format);
+    case 'DELETE':
+      return deleteOne(r, d, format);
+    default:
+      throw errors.methodNotSupported(gr, method.toLowerCase());
+  }
+}
+
+function list(r: ResourceRequest, d: ResourceDeps, format: OutputFormat): void {
+  const { def, query: q } = r;
+  const page = d.store.list(def, {
+    namespace: r.namespace,
+    filter: buildFilter(def, q.labelSelector, q.fieldSelector),
+    limit: parseIntParam('limit', q.limit),
+    continueToken: q.continue || undefined,
+    resourceVersion: q.resourceVersion,
+    resourceVersionMatch: q.resourceVersionMatch,
+  });
+  if (format === 'table') {
+    const table = buildTable(def, page.items.map((i) => i.object as Obj), d.clock.now(), includeObjectOf(q), {
+      resourceVersion: page.resourceVersion,
+      continue: page.continueToken,
+      remainingItemCount: page.remainingItemCount,
+    });
+    return sendObject(r.res, 200, table, 'table');
+  }
+  // Fast path: splice the stored JSON of each item into the list body instead of re-serialising objects.
+  let meta = `{"resourceVersion":"${page.resourceVersion}"`;
+  if (page.continueToken) meta += `,"continue":"${page.continueToken}"`;
+  if (page.remainingItemCount !== undefined) meta += `,"remainingItemCount":${page.remainingItemCount}`;
+  meta += '}';
+  const head = `{"kind":"${def.listKind ?? `${def.kind}List`}","apiVersion":"${groupVersion(def)}","metadata":${meta},"items":[`;
+  const text = head + page.items.map((i) => i.json).join(',') + ']}';
+  if (format === 'yaml') return sendObject(r.res, 200, undefined, 'yaml', text);
+  sendJsonText(r.res, 200, text);
+}
+
+function watch(r: ResourceRequest, d: ResourceDeps, format: OutputFormat): void {
+  const q = r.query;
+  const params = {
+    def: r.def,
+    namespace: r.namespace,
+    filter: buildFilter(r.def, q.labelSelector, q.fieldSelector),
+    resourceVersion: q.resourceVersion || undefined,
+    resourceVersionMatch: q.resourceVersionMatch || undefined,
+    sendInitialEvents: parseBool(q.sendInitialEvents),
+    allowWatchBookmarks: parseBool(q.allowWatchBookmarks) ?? false,
+    timeoutSeconds: parseIntParam('timeoutSeconds', q.timeoutSeconds),
+    table: format === 'table',
+    includeObject: includeObjectOf(q),
+  };
+  validateWatchParams(params);
+  const res = r.res;
+  res.writeHead(200, {
+    'Content-Type': format === 'table' ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json',
+    'Transfer-Encoding': 'chunked',
+    'Cache-Control': 'no-cache, private',
+  });
+  res.flushHeaders();
+  const sink: WatchSink = {
+    write: (t) => res.write(t),
+    end: () => res.end(),
+    onClose: (fn) => res.on('close', fn),
+  };
+  runWatch(d.store.storage, d.clock, params, sink);
+}
+
+async function readDeleteOptions(r: ResourceRequest): Promise<Obj> {
+  const raw = r.method === 'DELETE' ? await readBody(r.req) : Buffer.alloc(0);
+  const body: Obj = raw.length && raw.toString('utf8').trim() ? decodeObjectBody(raw, r.req.headers['content-type']) : {};
+  if (body.kind !== undefined && body.kind !== 'DeleteOptions') {
+    throw errors.badRequest(`the kind in the data (${body.kind}) does not match the expected kind (DeleteOptions)`);
+  }
+  const q = r.query;
+  const grace = parseIntParam('gracePeriodSeconds', q.gracePeriodSeconds);
+  if (grace !== undefined) body.gracePeriodSeconds = grace;
+  if (q.propagationPolicy) body.propagationPolicy = q.propagationPolicy;
+  if (q.dryRun) body.dryRun = [q.dryRun];
+  if (body.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(body.propagationPolicy)) {
+    throw errors.badRequest(`propagationPolicy: Unsupported value: "${body.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
+  }
+  if (body.dryRun && !(Array.isArray(body.dryRun) && body.dryRun.every((v: unknown) => v === 'All'))) {
+    throw errors.badRequest(`Invalid dryRun value: ${JSON.stringify(body.dryRun)}; supported values: "All"`);
+  }
+  return body;
+}
+
+async function deleteOne(r: ResourceRequest, d: ResourceDeps, format: OutputFormat): Promise<void> {
+  const opts = await readDeleteOptions(r);
+  const out = await d.store.delete(r.def, r.namespace, r.name!, {
+    dryRun: (opts.dryRun ?? []).includes('All'),
+    gracePeriodSeconds: opts.gracePeriodSeconds ?? undefined,
+    propagationPolicy: opts.propagationPolicy,
+    preconditions: opts.preconditions ?? undefined,
+  });
+  // Not gone yet (finalizers, grace period): 202 with the object; gone: the object or a Success Status.
+  if (!out.deleted) return sendOne(r, d, 202, out.object, format);
+  if (r.def.returnDeletedObject) return sendOne(r, d, 200, out.object, format);
+  const m = out.object.metadata ?? {};
+  sendObject(r.res, 200, successStatus({ name: m.name, group: r.def.group, kind: r.def.plural, uid: m.uid }));
+}
+
+async function deleteCollection(r: ResourceRequest, d: ResourceDeps): Promise<void> {
+  const opts = await readDeleteOptions(r);
+  const { def, query: q } = r;
+  const page = d.store.list(def, { namespace: r.namespace, filter: buildFilter(def, q.labelSelector, q.fieldSelector) });
+  const deleted: Obj[] = [];
+  for (const item of page.items) {
+    const o = item.object as Obj;
+    try {
+      const out = await d.store.delete(def, o.metadata?.namespace, o.metadata?.name, {
+        dryRun: (opts.dryRun ?? []).includes('All'),
+        gracePeriodSeconds: opts.gracePeriodSeconds ?? undefined,
+        propagationPolicy: opts.propagationPolicy,
+      });
+      deleted.push(out.object);
+    } catch (err) {
+      // Deleted concurrently: that is fine for a collection delete (upstream ignores NotFound here).
+      if ((err as { code?: number }).code !== 404) throw err;
+    }
+  }
+  // upstream answers DELETECOLLECTION with the list of deleted objects.
+  sendObject(r.res, 200, { kind: def.listKind ?? `${def.kind}List`, apiVersion: groupVersion(def), metadata: { resourceVersion: String(d.store.storage.currentRevision()) }, items: deleted });
+}
+
+async function patch(r: ResourceRequest, d: ResourceDeps, format: OutputFormat, subresource?: 'status'): Promise<void> {
+  const type = mediaType(r.req.headers['content-type']);
+  if (!PATCH_TYPES.includes(type)) {
+    throw errors.unsupportedMediaType(PATCH_TYPES.join(', '));
+  }
+  const raw = await readBody(r.req);
+  const dryRun = dryRunOf(r.query);
+  const out = await applyPatchBody(d.store, r.def, r.namespace, r.name!, type, raw, {
+    dryRun,
+    fieldManager: r.query.fieldManager,
+    subresource,
+    force: parseBool(r.query.force) ?? false,
+  });
+  sendOne(r, d, out.created ? 201 : 200, out.object, format);
+}
+
+async function handleSubresource(r: ResourceRequest, d: ResourceDeps, format: OutputFormat): Promise<void> {
+  const { def, method } = r;
+  const sub = def.subresources?.find((s) => s.name === r.subresource);
+  if (!sub || r.name === undefined) throw errors.pathNotFound();
+  const verb = method === 'GET' ? 'get' : method === 'PUT' ? 'update' : method === 'PATCH' ? 'patch' : method === 'POST' ? 'create' : 'delete';
+  if (!sub.verbs.includes(verb)) throw errors.methodNotSupported({ group: def.group, resource: `${def.plural}/${sub.name}` }, verb);
+
+  if (sub.name === 'status') {
+    if (method === 'GET') {
+      const found = d.store.get(def, r.namespace, r.name);
+      return sendOne(r, d, 200, found.object as Obj, format, found.json);
+    }
+    if (method === 'PATCH') return patch(r, d, format, 'status');
+    const body = decodeObjectBody(await readBody(r.req), r.req.headers['content-type']);
+    checkBodyType(def, body);
+    checkBodyName(r, body);
+    const out = await d.store.update(def, r.namespace, r.name, body, { dryRun: dryRunOf(r.query), subresource: 'status' });
+    return sendOne(r, d, 200, out.object, format);
+  }
+  if (sub.name === 'scale') {
+    if (method === 'GET') return sendObject(r.res, 200, readScale(def, d.store.get(def, r.namespace, r.name).object as Obj), format === 'table' ? 'json' : format);
+    const dryRun = dryRunOf(r.query);
+    let transformBody: (scale: Obj) => Obj;
+    if (method === 'PUT') {
+      const body = decodeObjectBody(await readBody(r.req), r.req.headers['content-type']);
+      checkBodyType(def, body, 'Scale', 'autoscaling/v1');
+      checkBodyName(r, body);
+      transformBody = () => body;
+    } else {
+      const type = mediaType(r.req.headers['content-type']);
+      if (!PATCH_TYPES.includes(type)) throw errors.unsupportedMediaType(PATCH_TYPES.join(', '));
+      const raw = await readBody(r.req);
+      const { patchScale } = await import('./patch.js');
+      transformBody = (scale) => patchScale(scale, type, raw);
+    }
+    const updated = await d.store.mutate(def, r.namespace, r.name, scaleTransform(def, transformBody), { dryRun });
+    return sendObject(r.res, 200, readScale(def, updated), format === 'table' ? 'json' : format);
+  }
+  if (sub.name === 'finalize' && method === 'PUT') {
+    // Namespaces: /finalize writes only spec.finalizers (used by the namespace controller and by hand).
+    const body = decodeObjectBody(await readBody(r.req), r.req.headers['content-type']);
+    checkBodyType(def, body);
+    const out = await d.store.finalizeNamespace(r.name, body.spec?.finalizers ?? [], dryRunOf(r.query));
+    return sendOne(r, d, 200, out, format);
+  }
+  throw errors.pathNotFound();
+}

@@ -1,0 +1,83 @@
+// createCluster(): the in-process handle everything else (CLI, tests, users' test suites) builds on.
+import { Router } from './api/router.js';
+import { createApiServer } from './api/server.js';
+import { RealClock, type Clock } from './clock.js';
+import { DEFAULTS, resolvePath, type ClusterOptions } from './config.js';
+import { kubeconfigYaml, writeKubeconfigAtomically } from './kubeconfig.js';
+import { bootstrap } from './bootstrap.js';
+import { BUILTIN_RESOURCES, Catalog } from './registry/catalog.js';
+import { GenericStore } from './registry/store.js';
+import { createStorage } from './storage/index.js';
+import type { Storage } from './storage/interface.js';
+
+export interface Cluster {
+  /** Base URL of the API server, e.g. http://127.0.0.1:6443. */
+  url: string;
+  /** Where the kubeconfig was written (undefined when none was asked for). */
+  kubeconfigPath?: string;
+  /** The kubeconfig as YAML. */
+  kubeconfig: string;
+  /** Resolves once the server is serving (already resolved when createCluster resolves). */
+  ready: Promise<void>;
+  port: number;
+  clock: Clock;
+  storage: Storage;
+  store: GenericStore;
+  /** Stops serving, then flushes and closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function createCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const clock = new RealClock();
+  const historyLimit = options.historyLimit ?? DEFAULTS.historyLimit;
+  const storage = options.inMemory
+    ? createStorage({ kind: 'memory' }, historyLimit)
+    : createStorage({ kind: 'level', dir: resolvePath(options.dataDir ?? DEFAULTS.dataDir) }, historyLimit);
+  await storage.open();
+  let api: ReturnType<typeof createApiServer> | undefined;
+  try {
+    const catalog = new Catalog(BUILTIN_RESOURCES);
+    const store = new GenericStore(storage, clock);
+    await bootstrap(store, catalog);
+    const router = await Router.create();
+    let ready = false;
+    api = createApiServer({
+      catalog,
+      store,
+      clock,
+      router,
+      kubernetesVersion: options.kubernetesVersion ?? DEFAULTS.kubernetesVersion,
+      isReady: () => ready,
+      log: options.log,
+    });
+    const host = options.host ?? DEFAULTS.host;
+    const address = await api.listen(options.port ?? 0, host);
+    const advertise = options.advertiseHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+    const url = `http://${advertise.includes(':') ? `[${advertise}]` : advertise}:${address.port}`;
+    const kubeconfig = kubeconfigYaml(url);
+    ready = true;
+    const kubeconfigPath = options.kubeconfigPath ? resolvePath(options.kubeconfigPath) : undefined;
+    if (kubeconfigPath) writeKubeconfigAtomically(kubeconfigPath, kubeconfig);
+    let closing: Promise<void> | undefined;
+    const server = api;
+    return {
+      url,
+      kubeconfigPath,
+      kubeconfig,
+      ready: Promise.resolve(),
+      port: address.port,
+      clock,
+      storage,
+      store,
+      close: () =>
+        (closing ??= (async () => {
+          await server.close();
+          await storage.close();
+        })()),
+    };
+  } catch (err) {
+    await api?.close().catch(() => undefined);
+    await storage.close().catch(() => undefined);
+    throw err;
+  }
+}

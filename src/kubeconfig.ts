@@ -1,0 +1,24 @@
+// Writing the kubeconfig: a normal one (cluster, user, context, current-context) written atomically (temp file +
+// rename) so a script polling for the file never reads half of it.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+
+export function kubeconfigYaml(server: string, name = 'kubesim'): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name, cluster: { server } }],
+    users: [{ name, user: {} }],
+    contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
+    'current-context': name,
+    preferences: {},
+  });
+}
+
+export function writeKubeconfigAtomically(file: string, yaml: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(tmp, yaml, { mode: 0o600 });
+  renameSync(tmp, file);
+}

@@ -1,0 +1,49 @@
+// Defaults for apps/v1 workloads (upstream pkg/apis/apps/v1/defaults.go).
+import { defaultPodTemplate } from './podspec.js';
+type Obj = Record<string, any>;
+
+export function defaultDeployment(o: Obj): void {
+  const spec = (o.spec ??= {});
+  spec.replicas ??= 1;
+  const strategy = (spec.strategy ??= {});
+  strategy.type ??= 'RollingUpdate';
+  if (strategy.type === 'RollingUpdate') {
+    const ru = (strategy.rollingUpdate ??= {});
+    ru.maxUnavailable ??= '25%';
+    ru.maxSurge ??= '25%';
+  }
+  spec.revisionHistoryLimit ??= 10;
+  spec.progressDeadlineSeconds ??= 600;
+  defaultPodTemplate(spec.template);
+}
+
+export function defaultReplicaSet(o: Obj): void {
+  const spec = (o.spec ??= {});
+  spec.replicas ??= 1;
+  defaultPodTemplate(spec.template);
+}
+
+export function defaultStatefulSet(o: Obj): void {
+  const spec = (o.spec ??= {});
+  spec.replicas ??= 1;
+  spec.podManagementPolicy ??= 'OrderedReady';
+  const us = (spec.updateStrategy ??= {});
+  us.type ??= 'RollingUpdate';
+  if (us.type === 'RollingUpdate') (us.rollingUpdate ??= {}).partition ??= 0;
+  spec.revisionHistoryLimit ??= 10;
+  spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
+  defaultPodTemplate(spec.template);
+}
+
+export function defaultDaemonSet(o: Obj): void {
+  const spec = (o.spec ??= {});
+  const us = (spec.updateStrategy ??= {});
+  us.type ??= 'RollingUpdate';
+  if (us.type === 'RollingUpdate') {
+    const ru = (us.rollingUpdate ??= {});
+    ru.maxUnavailable ??= 1;
+    ru.maxSurge ??= 0;
+  }
+  spec.revisionHistoryLimit ??= 10;
+  defaultPodTemplate(spec.template);
+}

@@ -1,0 +1,40 @@
+import { age } from '../../../machinery/duration.js';
+import { col, AGE, NAME_DESCRIPTION } from '../../columns.js';
+import type { ResourceDef } from '../../types.js';
+type Obj = Record<string, any>;
+
+// upstream formatEndpoints: up to three ip:port pairs, then "+ N more...".
+function formatEndpoints(ep: Obj): string {
+  const subsets: Obj[] = ep.subsets ?? [];
+  const all: string[] = [];
+  let count = 0;
+  for (const ss of subsets) {
+    const addrs: Obj[] = ss.addresses ?? [];
+    const ports: Obj[] = ss.ports?.length ? ss.ports : [{}];
+    for (const p of ports) {
+      for (const a of addrs) {
+        count++;
+        if (all.length < 3) all.push(p.port !== undefined ? `${a.ip}:${p.port}` : a.ip);
+      }
+    }
+  }
+  if (!count) return '<none>';
+  return count > 3 ? `${all.join(',')} + ${count - 3} more...` : all.join(',');
+}
+
+export const endpoints: ResourceDef = {
+  group: '',
+  version: 'v1',
+  kind: 'Endpoints',
+  plural: 'endpoints',
+  singular: 'endpoints',
+  namespaced: true,
+  shortNames: ['ep'],
+  nameRule: 'subdomain',
+  allowCreateOnUpdate: true,
+  columns: [col('Name', NAME_DESCRIPTION), col('Endpoints', 'Endpoints of the endpoints'), AGE],
+  cells: (o, now) => [o.metadata?.name, formatEndpoints(o), age(o.metadata?.creationTimestamp, now)],
+  defaults: (o) => {
+    for (const ss of o.subsets ?? []) for (const p of ss?.ports ?? []) if (p && typeof p === 'object') p.protocol ??= 'TCP';
+  },
+};

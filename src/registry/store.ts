@@ -1,0 +1,343 @@
+// GenericStore: the one write path every resource goes through (upstream k8s.io/apiserver/pkg/registry/generic/registry
+// Store + rest.BeforeCreate / BeforeUpdate). It owns the object metadata rules: uid, creationTimestamp, generateName,
+// generation, resourceVersion conflicts, finalizers and deletionTimestamp, graceful deletion and dryRun.
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { rfc3339, type Clock } from '../clock.js';
+import { errors, ApiError, type GroupResource } from '../machinery/errors.js';
+import { generateName } from '../machinery/names.js';
+import type { Storage, StoredObject } from '../storage/interface.js';
+import { StorageError } from '../storage/interface.js';
+import { objectKey } from './keys.js';
+import { listObjects, type ListPage, type ListParams } from './list.js';
+import { namespaces as namespaceDef } from './resources/core/namespaces.js';
+import { validateForCreate, validateForUpdate } from './validate.js';
+import type { Obj, ResourceDef } from './types.js';
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldManager?: string;
+}
+
+export interface UpdateOptions extends WriteOptions {
+  /** 'status' writes only the status, 'finalize' only a namespace's spec.finalizers; undefined is the main resource. */
+  subresource?: 'status' | 'finalize';
+  /** Internal: the write that sets deletionTimestamp (only DELETE may). */
+  deletionMarking?: boolean;
+}
+
+export interface DeleteOptions {
+  dryRun?: boolean;
+  gracePeriodSeconds?: number;
+  propagationPolicy?: string;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface UpdateResult {
+  object: Obj;
+  created: boolean;
+}
+
+export interface DeleteResult {
+  object: Obj;
+  /** True when the object is gone now; false when deletion is pending (finalizers or grace period). */
+  deleted: boolean;
+}
+
+/** A transform from the current object to the desired one (PUT bodies, patches, subresource writes). */
+export type Transform = (current: Obj) => Obj | Promise<Obj>;
+
+const GENERATE_NAME_ATTEMPTS = 8;
+
+export function groupResource(def: ResourceDef): GroupResource {
+  return { group: def.group, resource: def.plural };
+}
+
+export class GenericStore {
+  constructor(
+    readonly storage: Storage,
+    readonly clock: Clock,
+  ) {}
+
+  get(def: ResourceDef, namespace: string | undefined, name: string): StoredObject {
+    const found = this.storage.get(objectKey(def, namespace, name));
+    if (!found) throw errors.notFound(groupResource(def), name);
+    return found;
+  }
+
+  list(def: ResourceDef, params: ListParams): ListPage {
+    return listObjects(this.storage, def, params);
+  }
+
+  async create(def: ResourceDef, namespace: string | undefined, input: Obj, opts: WriteOptions = {}): Promise<Obj> {
+    const obj = structuredClone(input);
+    const meta = (obj.metadata ??= {});
+    if (meta.resourceVersion) throw errors.badRequest('resourceVersion should not be set on objects to be created');
+    if (def.namespaced) meta.namespace = namespace;
+    else delete meta.namespace;
+    this.prepareCreateMeta(def, obj);
+    if (def.namespaced && namespace) this.checkNamespaceAcceptsContent(def, namespace, meta.name || meta.generateName || '');
+    def.defaults?.(obj);
+    const generated = !meta.name && !!meta.generateName;
+    for (let attempt = 0; ; attempt++) {
+      if (generated) meta.name = generateName(meta.generateName);
+      validateForCreate(def, obj);
+      if (opts.dryRun) {
+        if (this.storage.get(objectKey(def, namespace, meta.name))) throw errors.alreadyExists(groupResource(def), meta.name);
+        return obj;
+      }
+      try {
+        const stored = await this.storage.create(objectKey(def, namespace, meta.name), obj);
+        return stored.object as Obj;
+      } catch (err) {
+        if (err instanceof StorageError && err.code === 'KeyExists') {
+          // upstream retries generated names a few times before giving up (RetryGenerateName).
+          if (generated && attempt + 1 < GENERATE_NAME_ATTEMPTS) continue;
+          throw errors.alreadyExists(groupResource(def), meta.name);
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** PUT: replaces the object (optimistic concurrency on metadata.resourceVersion when the body carries one). */
+  async update(def: ResourceDef, namespace: string | undefined, name: string, body: Obj, opts: UpdateOptions = {}): Promise<UpdateResult> {
+    const key = objectKey(def, namespace, name);
+    if (!this.storage.get(key)) {
+      if (!def.allowCreateOnUpdate || opts.subresource) throw errors.notFound(groupResource(def), name);
+      try {
+        return { object: await this.create(def, namespace, { ...body, metadata: { ...body.metadata, resourceVersion: undefined } }, opts), created: true };
+      } catch (err) {
+        // Lost a race with a concurrent create: fall through to a normal update.
+        if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
+      }
+    }
+    const wantRV = body.metadata?.resourceVersion;
+    const object = await this.mutate(def, namespace, name, (current) => {
+      if (wantRV && wantRV !== current.metadata?.resourceVersion) throw errors.staleObject(groupResource(def), name);
+      return structuredClone(body);
+    }, opts);
+    return { object, created: false };
+  }
+
+  /**
+   * Applies `transform` to the current object and writes the result through the update rules (status/spec split,
+   * immutable metadata, generation, defaults, validation), retrying on concurrent writes like GuaranteedUpdate.
+   */
+  async mutate(def: ResourceDef, namespace: string | undefined, name: string, transform: Transform, opts: UpdateOptions = {}): Promise<Obj> {
+    const key = objectKey(def, namespace, name);
+    const gr = groupResource(def);
+    let dryRunResult: Obj | undefined;
+    let stored: StoredObject;
+    try {
+      stored = await this.storage.guaranteedUpdate(key, async (current) => {
+        const desired = await transform(structuredClone(current) as Obj);
+        const next = this.prepareUpdate(def, desired, current as Obj, opts);
+        if (opts.dryRun) {
+          dryRunResult = next;
+          return current; // unchanged: nothing is written
+        }
+        return next;
+      });
+    } catch (err) {
+      throw this.translate(err, gr, name);
+    }
+    if (opts.dryRun) return dryRunResult ?? (stored.object as Obj);
+    const result = stored.object as Obj;
+    if (shouldDeleteDuringUpdate(result)) {
+      const deleted = await this.finalDelete(def, key, result, gr, name);
+      return deleted ?? result;
+    }
+    return result;
+  }
+
+  async delete(def: ResourceDef, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<DeleteResult> {
+    const key = objectKey(def, namespace, name);
+    const gr = groupResource(def);
+    const current = this.get(def, namespace, name).object as Obj;
+    checkDeletePreconditions(gr, name, current, opts.preconditions);
+    const meta = current.metadata ?? {};
+    const grace = opts.gracePeriodSeconds ?? def.defaultGracePeriod?.(current) ?? 0;
+    const hasFinalizers = (meta.finalizers ?? []).length > 0;
+    const isNamespace = def === namespaceDef;
+    const pendsOnNamespaceFinalizers = isNamespace && (current.spec?.finalizers ?? []).length > 0;
+
+    if (!hasFinalizers && !pendsOnNamespaceFinalizers && grace <= 0) {
+      if (opts.dryRun) return { object: current, deleted: true };
+      const deleted = await this.finalDelete(def, key, current, gr, name);
+      if (!deleted) throw errors.notFound(gr, name);
+      return { object: deleted, deleted: true };
+    }
+    if (opts.dryRun) return { object: current, deleted: false };
+
+    // Graceful or finalizer-blocked deletion: mark the object (upstream BeforeDelete), someone else completes it.
+    const now = this.clock.now();
+    const object = await this.mutate(def, namespace, name, (obj) => {
+      const m = (obj.metadata ??= {});
+      const existing = m.deletionTimestamp ? Date.parse(m.deletionTimestamp) : undefined;
+      const target = now + Math.max(grace, 0) * 1000;
+      // A repeated delete may only shorten the grace period, never extend it.
+      if (existing === undefined || target < existing) {
+        m.deletionTimestamp = rfc3339(target);
+        m.deletionGracePeriodSeconds = Math.max(grace, 0);
+      }
+      if (isNamespace) obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
+      return obj;
+    }, { deletionMarking: true });
+    if (isNamespace && !hasFinalizers && !pendsOnNamespaceFinalizers) {
+      const gone = await this.finalDelete(def, key, object, gr, name);
+      if (gone) return { object: gone, deleted: true };
+    }
+    return { object, deleted: false };
+  }
+
+  /** PUT namespaces/NAME/finalize: sets spec.finalizers; a terminating namespace with none left is removed. */
+  async finalizeNamespace(name: string, finalizers: string[], dryRun: boolean): Promise<Obj> {
+    const next = await this.mutate(namespaceDef, undefined, name, (cur) => {
+      cur.spec = { ...(cur.spec ?? {}), finalizers };
+      return cur;
+    }, { dryRun, subresource: 'finalize' });
+    const m = next.metadata ?? {};
+    if (!dryRun && m.deletionTimestamp && !(next.spec?.finalizers ?? []).length && !(m.finalizers ?? []).length) {
+      return (await this.finalDelete(namespaceDef, objectKey(namespaceDef, undefined, name), next, groupResource(namespaceDef), name)) ?? next;
+    }
+    return next;
+  }
+
+  /** Removes the object for good (no finalizers left). Undefined if someone else removed it first. */
+  private async finalDelete(def: ResourceDef, key: string, obj: Obj, gr: GroupResource, name: string): Promise<Obj | undefined> {
+    try {
+      const deleted = await this.storage.delete(key, { uid: obj.metadata?.uid });
+      return deleted.object as Obj;
+    } catch (err) {
+      if (err instanceof StorageError && err.code === 'NotFound') return undefined;
+      throw this.translate(err, gr, name);
+    }
+  }
+
+  // --- create / update metadata rules -------------------------------------------------------------------------
+
+  private prepareCreateMeta(def: ResourceDef, obj: Obj): void {
+    const meta = obj.metadata;
+    meta.uid = randomUUID();
+    meta.creationTimestamp = rfc3339(this.clock.now());
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.selfLink;
+    if (def.generation) meta.generation = 1;
+    else delete meta.generation;
+    if (meta.generateName === '') delete meta.generateName;
+    // Drop empty maps/lists the way a Go round trip drops nil-able fields with omitempty.
+    for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields']) {
+      const v = meta[k];
+      if (v === null || (typeof v === 'object' && Object.keys(v).length === 0)) delete meta[k];
+    }
+  }
+
+  private checkNamespaceAcceptsContent(def: ResourceDef, namespace: string, name: string): void {
+    const ns = this.storage.get(objectKey(namespaceDef, undefined, namespace));
+    if (!ns) throw errors.notFound({ group: '', resource: 'namespaces' }, namespace);
+    const nsObj = ns.object as Obj;
+    if (nsObj.metadata?.deletionTimestamp || nsObj.status?.phase === 'Terminating') {
+      // upstream NamespaceLifecycle admission.
+      const err = errors.forbidden(groupResource(def), name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+      err.details!.causes = [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }];
+      throw err;
+    }
+  }
+
+  private prepareUpdate(def: ResourceDef, desired: Obj, current: Obj, opts: UpdateOptions): Obj {
+    const gr = groupResource(def);
+    const oldMeta = current.metadata ?? {};
+    let next: Obj;
+    if (opts.subresource === 'status') {
+      // Status writes change only the status (upstream ResetObjectMetaForStatus + status strategies).
+      next = structuredClone(current);
+      next.status = desired.status;
+    } else {
+      next = desired;
+      next.metadata ??= {};
+      if (def.statusSubresource && !opts.deletionMarking) {
+        if (current.status === undefined) delete next.status;
+        else next.status = structuredClone(current.status);
+      }
+    }
+    const meta = next.metadata;
+    if (meta.name !== undefined && meta.name !== oldMeta.name && meta.name !== '') {
+      throw errors.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${oldMeta.name})`);
+    }
+    meta.name = oldMeta.name;
+    if (def.namespaced) meta.namespace = oldMeta.namespace;
+    if (!meta.uid) meta.uid = oldMeta.uid;
+    meta.creationTimestamp = oldMeta.creationTimestamp;
+    if (!opts.deletionMarking) {
+      // deletionTimestamp and its grace period can only be set by DELETE (upstream BeforeUpdate keeps them).
+      if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+      else delete meta.deletionTimestamp;
+      if (oldMeta.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+      else delete meta.deletionGracePeriodSeconds;
+    }
+    if (oldMeta.generateName !== undefined && meta.generateName === undefined) meta.generateName = oldMeta.generateName;
+    delete meta.selfLink;
+    if (oldMeta.deletionTimestamp && !opts.deletionMarking) {
+      // Finalizers may only be removed from an object being deleted, never added (upstream ValidateObjectMetaUpdate).
+      const before = new Set<string>(oldMeta.finalizers ?? []);
+      const added = (meta.finalizers ?? []).filter((f: string) => !before.has(f));
+      if (added.length) {
+        throw errors.forbidden(gr, oldMeta.name, `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`);
+      }
+    }
+    if (def.generation) {
+      meta.generation = oldMeta.generation ?? 1;
+      if (opts.subresource !== 'status' && specChanged(next, current)) meta.generation = (oldMeta.generation ?? 0) + 1;
+    } else {
+      delete meta.generation;
+    }
+    if (!opts.subresource) def.prepareForUpdate?.(next, current);
+    for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields']) {
+      const v = meta[k];
+      if (v === null || (typeof v === 'object' && Object.keys(v).length === 0)) delete meta[k];
+    }
+    validateForUpdate(def, next, current);
+    return next;
+  }
+
+  private translate(err: unknown, gr: GroupResource, name: string): unknown {
+    if (err instanceof StorageError) {
+      if (err.code === 'NotFound') return errors.notFound(gr, name);
+      if (err.code === 'Conflict') return errors.staleObject(gr, name);
+      if (err.code === 'KeyExists') return errors.alreadyExists(gr, name);
+      if (err.code === 'Closed') return errors.serviceUnavailable('the server is shutting down');
+    }
+    return err;
+  }
+}
+
+function specChanged(next: Obj, current: Obj): boolean {
+  for (const k of new Set([...Object.keys(next), ...Object.keys(current)])) {
+    if (k === 'metadata' || k === 'status' || k === 'kind' || k === 'apiVersion') continue;
+    if (!isDeepStrictEqual(next[k], current[k])) return true;
+  }
+  return false;
+}
+
+/** upstream ShouldDeleteDuringUpdate: a deleting object whose last finalizer went away, with no grace period left. */
+function shouldDeleteDuringUpdate(obj: Obj): boolean {
+  const m = obj.metadata ?? {};
+  return !!m.deletionTimestamp && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0;
+}
+
+function checkDeletePreconditions(gr: GroupResource, name: string, obj: Obj, pre?: { uid?: string; resourceVersion?: string }): void {
+  if (!pre) return;
+  const meta = obj.metadata ?? {};
+  if (pre.uid && pre.uid !== meta.uid) {
+    throw errors.conflict(gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`);
+  }
+  if (pre.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
+    throw errors.conflict(
+      gr,
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
+    );
+  }
+}
