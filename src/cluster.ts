@@ -5,6 +5,10 @@ import { RealClock, type Clock } from './clock.js';
 import { DEFAULTS, resolvePath, type ClusterOptions } from './config.js';
 import { kubeconfigYaml, writeKubeconfigAtomically } from './kubeconfig.js';
 import { bootstrap } from './bootstrap.js';
+import { Client } from './client/client.js';
+import type { Component, ComponentFactory } from './client/component.js';
+import { InformerFactory } from './client/informers.js';
+import { DEFAULT_COMPONENTS } from './components.js';
 import { BUILTIN_RESOURCES, Catalog } from './registry/catalog.js';
 import { GenericStore } from './registry/store.js';
 import { createStorage } from './storage/index.js';
@@ -23,6 +27,8 @@ export interface Cluster {
   clock: Clock;
   storage: Storage;
   store: GenericStore;
+  /** The in-process client (same registry path as HTTP). */
+  client: Client;
   /** Stops serving, then flushes and closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -35,10 +41,21 @@ export async function createCluster(options: ClusterOptions = {}): Promise<Clust
     : createStorage({ kind: 'level', dir: resolvePath(options.dataDir ?? DEFAULTS.dataDir) }, historyLimit);
   await storage.open();
   let api: ReturnType<typeof createApiServer> | undefined;
+  let stopComponents: () => Promise<void> = async () => undefined;
   try {
     const catalog = new Catalog(BUILTIN_RESOURCES);
     const store = new GenericStore(storage, clock);
     await bootstrap(store, catalog);
+    const client = new Client(store, catalog);
+    const informers = new InformerFactory(client, clock);
+    const log = options.log ?? (() => undefined);
+    const components: Component[] = (options.components ?? DEFAULT_COMPONENTS).map((make: ComponentFactory) => make());
+    for (const c of components) await c.start({ client: client.as(c.name), informers, clock, log });
+    informers.start();
+    stopComponents = async () => {
+      for (const c of [...components].reverse()) await c.stop();
+      informers.stop();
+    };
     const router = await Router.create();
     let ready = false;
     api = createApiServer({
@@ -69,13 +86,16 @@ export async function createCluster(options: ClusterOptions = {}): Promise<Clust
       clock,
       storage,
       store,
+      client,
       close: () =>
         (closing ??= (async () => {
+          await stopComponents();
           await server.close();
           await storage.close();
         })()),
     };
   } catch (err) {
+    await stopComponents().catch(() => undefined);
     await api?.close().catch(() => undefined);
     await storage.close().catch(() => undefined);
     throw err;

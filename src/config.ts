@@ -19,6 +19,8 @@ export interface ClusterOptions {
   kubernetesVersion?: string;
   /** Watch history kept for resuming watches; older resourceVersions get 410 Expired. */
   historyLimit?: number;
+  /** Components to run (controllers, scheduler, nodes); defaults to DEFAULT_COMPONENTS. */
+  components?: import('./client/component.js').ComponentFactory[];
   /** Receives log lines; defaults to silence in-process. */
   log?: (line: string) => void;
 }

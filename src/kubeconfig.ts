@@ -8,7 +8,9 @@ export function kubeconfigYaml(server: string, name = 'kubesim'): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server } }],
+    // Plain http: @kubernetes/client-node (1.x) refuses http:// servers unless insecure-skip-tls-verify is set;
+    // kubectl and client-go ignore the flag for http.
+    clusters: [{ name, cluster: { server, 'insecure-skip-tls-verify': true } }],
     users: [{ name, user: {} }],
     contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
     'current-context': name,

@@ -5,7 +5,6 @@ import type { Clock } from '../clock.js';
 import { errors, successStatus } from '../machinery/errors.js';
 import { buildFilter } from '../registry/filter.js';
 import type { GenericStore } from '../registry/store.js';
-import { groupResource } from '../registry/store.js';
 import { groupVersion, type Obj, type ResourceDef } from '../registry/types.js';
 import { chooseFormat, decodeObjectBody, mediaType, parseBool, parseIntParam, type OutputFormat } from './negotiation.js';
 import { applyPatchBody, PATCH_TYPES } from './patch.js';
@@ -77,7 +76,6 @@ function sendOne(r: ResourceRequest, d: ResourceDeps, code: number, obj: Obj, fo
 export async function handleResource(r: ResourceRequest, d: ResourceDeps): Promise<void> {
   const format = chooseFormat(r.req.headers.accept);
   const { def, method } = r;
-  const gr = groupResource(def);
   if (r.subresource) return handleSubresource(r, d, format);
 
   if (r.name === undefined) {
@@ -86,15 +84,18 @@ export async function handleResource(r: ResourceRequest, d: ResourceDeps): Promi
       return list(r, d, format);
     }
     if (method === 'POST') {
-      if (def.namespaced && !r.namespace) throw errors.methodNotSupported(gr, 'create');
+      if (def.namespaced && !r.namespace) throw errors.methodNotAllowed();
       const body = decodeObjectBody(await readBody(r.req), r.req.headers['content-type']);
       checkBodyType(def, body);
       checkBodyName(r, body);
-      const created = await d.store.create(def, r.namespace, body, { dryRun: dryRunOf(r.query), fieldManager: r.query.fieldManager });
-      return sendOne(r, d, 201, created, format);
+      const created = await d.store.createStored(def, r.namespace, body, { dryRun: dryRunOf(r.query), fieldManager: r.query.fieldManager });
+      return sendOne(r, d, 201, created.object, format, created.json);
     }
-    if (method === 'DELETE') return deleteCollection(r, d);
-    throw errors.methodNotSupported(gr, method.toLowerCase());
+    if (method === 'DELETE') {
+      if (def.verbs && !def.verbs.includes('deletecollection')) throw errors.methodNotAllowed();
+      return deleteCollection(r, d);
+    }
+    throw errors.methodNotAllowed();
   }
 
   switch (method) {
@@ -114,7 +115,7 @@ export async function handleResource(r: ResourceRequest, d: ResourceDeps): Promi
     case 'DELETE':
       return deleteOne(r, d, format);
     default:
-      throw errors.methodNotSupported(gr, method.toLowerCase());
+      throw errors.methodNotAllowed();
   }
 }
 
@@ -187,6 +188,8 @@ async function readDeleteOptions(r: ResourceRequest): Promise<Obj> {
   const grace = parseIntParam('gracePeriodSeconds', q.gracePeriodSeconds);
   if (grace !== undefined) body.gracePeriodSeconds = grace;
   if (q.propagationPolicy) body.propagationPolicy = q.propagationPolicy;
+  const orphan = parseBool(q.orphanDependents);
+  if (orphan !== undefined) body.orphanDependents = orphan;
   if (q.dryRun) body.dryRun = [q.dryRun];
   if (body.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(body.propagationPolicy)) {
     throw errors.badRequest(`propagationPolicy: Unsupported value: "${body.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
@@ -205,8 +208,9 @@ async function deleteOne(r: ResourceRequest, d: ResourceDeps, format: OutputForm
     propagationPolicy: opts.propagationPolicy,
     preconditions: opts.preconditions ?? undefined,
   });
-  // Not gone yet (finalizers, grace period): 202 with the object; gone: the object or a Success Status.
-  if (!out.deleted) return sendOne(r, d, 202, out.object, format);
+  // Not gone yet (finalizers, grace period): the object, 200 like upstream (202 only for orphanDependents=false);
+  // gone: the object or a Success Status.
+  if (!out.deleted) return sendOne(r, d, opts.orphanDependents === false ? 202 : 200, out.object, format);
   if (r.def.returnDeletedObject) return sendOne(r, d, 200, out.object, format);
   const m = out.object.metadata ?? {};
   sendObject(r.res, 200, successStatus({ name: m.name, group: r.def.group, kind: r.def.plural, uid: m.uid }));
@@ -256,7 +260,7 @@ async function handleSubresource(r: ResourceRequest, d: ResourceDeps, format: Ou
   const sub = def.subresources?.find((s) => s.name === r.subresource);
   if (!sub || r.name === undefined) throw errors.pathNotFound();
   const verb = method === 'GET' ? 'get' : method === 'PUT' ? 'update' : method === 'PATCH' ? 'patch' : method === 'POST' ? 'create' : 'delete';
-  if (!sub.verbs.includes(verb)) throw errors.methodNotSupported({ group: def.group, resource: `${def.plural}/${sub.name}` }, verb);
+  if (!sub.verbs.includes(verb)) throw errors.methodNotAllowed();
 
   if (sub.name === 'status') {
     if (method === 'GET') {

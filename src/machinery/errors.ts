@@ -83,6 +83,10 @@ export const errors = {
   pathNotFound(): ApiError {
     return new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
   },
+  /** The 405 for a method the URL does not serve (upstream: go-restful's route miss, NewGenericServerResponse). */
+  methodNotAllowed(): ApiError {
+    return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+  },
   alreadyExists(gr: GroupResource, name: string): ApiError {
     return new ApiError(409, 'AlreadyExists', `${qualified(gr)} "${name}" already exists`, { name, group: gr.group || undefined, kind: gr.resource });
   },

@@ -38,6 +38,12 @@ export interface UpdateResult {
   created: boolean;
 }
 
+/** A written object and, when it was stored, its exact serialisation (saves re-encoding the response). */
+export interface WriteResult {
+  object: Obj;
+  json?: string;
+}
+
 export interface DeleteResult {
   object: Obj;
   /** True when the object is gone now; false when deletion is pending (finalizers or grace period). */
@@ -70,6 +76,10 @@ export class GenericStore {
   }
 
   async create(def: ResourceDef, namespace: string | undefined, input: Obj, opts: WriteOptions = {}): Promise<Obj> {
+    return (await this.createStored(def, namespace, input, opts)).object;
+  }
+
+  async createStored(def: ResourceDef, namespace: string | undefined, input: Obj, opts: WriteOptions = {}): Promise<WriteResult> {
     const obj = structuredClone(input);
     const meta = (obj.metadata ??= {});
     if (meta.resourceVersion) throw errors.badRequest('resourceVersion should not be set on objects to be created');
@@ -84,11 +94,11 @@ export class GenericStore {
       validateForCreate(def, obj);
       if (opts.dryRun) {
         if (this.storage.get(objectKey(def, namespace, meta.name))) throw errors.alreadyExists(groupResource(def), meta.name);
-        return obj;
+        return { object: obj };
       }
       try {
         const stored = await this.storage.create(objectKey(def, namespace, meta.name), obj);
-        return stored.object as Obj;
+        return { object: stored.object as Obj, json: stored.json };
       } catch (err) {
         if (err instanceof StorageError && err.code === 'KeyExists') {
           // upstream retries generated names a few times before giving up (RetryGenerateName).
@@ -144,7 +154,7 @@ export class GenericStore {
     }
     if (opts.dryRun) return dryRunResult ?? (stored.object as Obj);
     const result = stored.object as Obj;
-    if (shouldDeleteDuringUpdate(result)) {
+    if (shouldDeleteDuringUpdate(def, result)) {
       const deleted = await this.finalDelete(def, key, result, gr, name);
       return deleted ?? result;
     }
@@ -158,7 +168,8 @@ export class GenericStore {
     checkDeletePreconditions(gr, name, current, opts.preconditions);
     const meta = current.metadata ?? {};
     const grace = opts.gracePeriodSeconds ?? def.defaultGracePeriod?.(current) ?? 0;
-    const hasFinalizers = (meta.finalizers ?? []).length > 0;
+    const finalizers = gcFinalizers(meta.finalizers ?? [], opts.propagationPolicy);
+    const hasFinalizers = finalizers.length > 0;
     const isNamespace = def === namespaceDef;
     const pendsOnNamespaceFinalizers = isNamespace && (current.spec?.finalizers ?? []).length > 0;
 
@@ -182,6 +193,8 @@ export class GenericStore {
         m.deletionGracePeriodSeconds = Math.max(grace, 0);
       }
       if (isNamespace) obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
+      if (finalizers.length) m.finalizers = finalizers;
+      else delete m.finalizers;
       return obj;
     }, { deletionMarking: true });
     if (isNamespace && !hasFinalizers && !pendsOnNamespaceFinalizers) {
@@ -247,7 +260,6 @@ export class GenericStore {
   }
 
   private prepareUpdate(def: ResourceDef, desired: Obj, current: Obj, opts: UpdateOptions): Obj {
-    const gr = groupResource(def);
     const oldMeta = current.metadata ?? {};
     let next: Obj;
     if (opts.subresource === 'status') {
@@ -270,6 +282,8 @@ export class GenericStore {
     if (def.namespaced) meta.namespace = oldMeta.namespace;
     if (!meta.uid) meta.uid = oldMeta.uid;
     meta.creationTimestamp = oldMeta.creationTimestamp;
+    // No resourceVersion in the body: an unconditional update (upstream AllowUnconditionalUpdate uses the current one).
+    if (!meta.resourceVersion) meta.resourceVersion = oldMeta.resourceVersion;
     if (!opts.deletionMarking) {
       // deletionTimestamp and its grace period can only be set by DELETE (upstream BeforeUpdate keeps them).
       if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
@@ -279,14 +293,6 @@ export class GenericStore {
     }
     if (oldMeta.generateName !== undefined && meta.generateName === undefined) meta.generateName = oldMeta.generateName;
     delete meta.selfLink;
-    if (oldMeta.deletionTimestamp && !opts.deletionMarking) {
-      // Finalizers may only be removed from an object being deleted, never added (upstream ValidateObjectMetaUpdate).
-      const before = new Set<string>(oldMeta.finalizers ?? []);
-      const added = (meta.finalizers ?? []).filter((f: string) => !before.has(f));
-      if (added.length) {
-        throw errors.forbidden(gr, oldMeta.name, `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`);
-      }
-    }
     if (def.generation) {
       meta.generation = oldMeta.generation ?? 1;
       if (opts.subresource !== 'status' && specChanged(next, current)) meta.generation = (oldMeta.generation ?? 0) + 1;
@@ -298,7 +304,9 @@ export class GenericStore {
       const v = meta[k];
       if (v === null || (typeof v === 'object' && Object.keys(v).length === 0)) delete meta[k];
     }
-    validateForUpdate(def, next, current);
+    // Marking for deletion is not an update the user made: upstream BeforeDelete writes it without update validation
+    // (which would reject the new deletionTimestamp as immutable). New finalizers on a deleting object are caught here.
+    if (!opts.deletionMarking) validateForUpdate(def, next, current);
     return next;
   }
 
@@ -313,6 +321,19 @@ export class GenericStore {
   }
 }
 
+const FOREGROUND_FINALIZER = 'foregroundDeletion';
+const ORPHAN_FINALIZER = 'orphan';
+
+/** The finalizers after a DELETE with `policy` (upstream deletionFinalizersForGarbageCollection): Foreground and Orphan
+ * add their finalizer (for the garbage collector to act on), Background drops both. */
+function gcFinalizers(current: string[], policy: string | undefined): string[] {
+  if (!policy) return current;
+  const rest = current.filter((f) => f !== FOREGROUND_FINALIZER && f !== ORPHAN_FINALIZER);
+  if (policy === 'Foreground') rest.push(FOREGROUND_FINALIZER);
+  if (policy === 'Orphan') rest.push(ORPHAN_FINALIZER);
+  return rest;
+}
+
 function specChanged(next: Obj, current: Obj): boolean {
   for (const k of new Set([...Object.keys(next), ...Object.keys(current)])) {
     if (k === 'metadata' || k === 'status' || k === 'kind' || k === 'apiVersion') continue;
@@ -322,8 +343,10 @@ function specChanged(next: Obj, current: Obj): boolean {
 }
 
 /** upstream ShouldDeleteDuringUpdate: a deleting object whose last finalizer went away, with no grace period left. */
-function shouldDeleteDuringUpdate(obj: Obj): boolean {
+function shouldDeleteDuringUpdate(def: ResourceDef, obj: Obj): boolean {
   const m = obj.metadata ?? {};
+  // A namespace also waits for its spec.finalizers (emptied through /finalize by the namespace controller).
+  if (def === namespaceDef && (obj.spec?.finalizers ?? []).length) return false;
   return !!m.deletionTimestamp && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0;
 }
 

@@ -11,12 +11,15 @@ export interface TestCluster extends Cluster {
   stop(): Promise<void>;
 }
 
+/** Starts a cluster for a test. Components (controllers, scheduler, nodes) are off unless `opts.components` names
+ * them (e.g. DEFAULT_COMPONENTS), so API tests see exactly what they create. */
 export async function startTestCluster(opts: ClusterOptions = {}): Promise<TestCluster> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kubesim-test-'));
   const cluster = await createCluster({
     port: 0,
     inMemory: opts.dataDir === undefined,
     kubeconfigPath: path.join(dir, 'kubeconfig'),
+    components: [],
     ...opts,
   });
   return Object.assign(cluster, {
@@ -27,4 +30,18 @@ export async function startTestCluster(opts: ClusterOptions = {}): Promise<TestC
       rmSync(dir, { recursive: true, force: true });
     },
   });
+}
+
+/** Starts a cluster on a port that was just released (e.g. by a cluster that was closed to be restarted): retries
+ * while the port is still reported in use, until a deadline. */
+export async function startTestClusterOnPort(port: number, opts: ClusterOptions = {}, timeoutMs = 10_000): Promise<TestCluster> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await startTestCluster({ ...opts, port });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException)?.code !== 'EADDRINUSE' || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
 }

@@ -10,6 +10,8 @@ export const namespaces: ResourceDef = {
   singular: 'namespace',
   namespaced: false,
   shortNames: ['ns'],
+  // Like upstream, no deletecollection on namespaces.
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   nameRule: 'label',
   statusSubresource: true,
   subresources: [

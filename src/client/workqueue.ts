@@ -1,0 +1,99 @@
+// A rate-limited work queue of keys (client-go workqueue semantics): a key is never processed by two workers at
+// once, a key added while being processed is processed again afterwards, and failures are retried with exponential
+// backoff read from the cluster clock.
+import type { Clock, TimerHandle } from '../clock.js';
+
+export type SyncFn = (key: string) => Promise<void>;
+
+export interface WorkQueueOptions {
+  workers?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  onError?: (key: string, err: unknown) => void;
+}
+
+export class WorkQueue {
+  private readonly queue: string[] = [];
+  private readonly queued = new Set<string>();
+  private readonly processing = new Set<string>();
+  private readonly dirtyWhileProcessing = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private readonly delayed = new Map<string, TimerHandle>();
+  private running = 0;
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly sync: SyncFn,
+    private readonly clock: Clock,
+    private readonly opts: WorkQueueOptions = {},
+  ) {}
+
+  add(key: string): void {
+    if (this.stopped) return;
+    if (this.processing.has(key)) {
+      this.dirtyWhileProcessing.add(key);
+      return;
+    }
+    if (this.queued.has(key)) return;
+    this.queued.add(key);
+    this.queue.push(key);
+    this.pump();
+  }
+
+  /** Adds the key after `ms` (deduplicated: an earlier pending add wins). */
+  addAfter(key: string, ms: number): void {
+    if (this.stopped) return;
+    if (ms <= 0) return this.add(key);
+    if (this.delayed.has(key)) return;
+    this.delayed.set(
+      key,
+      this.clock.after(ms, () => {
+        this.delayed.delete(key);
+        this.add(key);
+      }),
+    );
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.delayed.values()) t.cancel();
+    this.delayed.clear();
+  }
+
+  /** Resolves when nothing is queued or running (for tests). */
+  idle(): Promise<void> {
+    if (!this.queue.length && !this.running) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private pump(): void {
+    const workers = this.opts.workers ?? 4;
+    while (!this.stopped && this.running < workers && this.queue.length) {
+      const key = this.queue.shift()!;
+      this.queued.delete(key);
+      this.processing.add(key);
+      this.running++;
+      void this.run(key);
+    }
+  }
+
+  private async run(key: string): Promise<void> {
+    try {
+      await this.sync(key);
+      this.failures.delete(key);
+    } catch (err) {
+      const n = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, n);
+      this.opts.onError?.(key, err);
+      const delay = Math.min((this.opts.baseDelayMs ?? 5) * 2 ** (n - 1), this.opts.maxDelayMs ?? 30_000);
+      this.addAfter(key, delay);
+    } finally {
+      this.processing.delete(key);
+      this.running--;
+      if (this.dirtyWhileProcessing.delete(key)) this.add(key);
+      this.pump();
+      if (!this.queue.length && !this.running) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+// The garbage collector (upstream pkg/controller/garbagecollector): deletes objects whose owners are all gone
+// (Background), deletes the dependents of an owner being deleted in the foreground and removes its
+// `foregroundDeletion` finalizer once no blocking dependent is left, and orphans dependents of an owner carrying the
+// `orphan` finalizer. Owner absence is always confirmed with a live read by name and uid before deleting.
+import type { ComponentContext } from '../../client/component.js';
+import type { Obj, ResourceDef } from '../../registry/types.js';
+import { groupVersion } from '../../registry/types.js';
+import { Controller } from '../controller.js';
+import { OwnershipGraph, type GraphNode } from './graph.js';
+
+const FOREGROUND = 'foregroundDeletion';
+const ORPHAN = 'orphan';
+
+type OwnerState = 'solid' | 'waiting' | 'dangling';
+
+export class GarbageCollector extends Controller {
+  readonly name = 'garbage-collector-controller';
+  private readonly graph = new OwnershipGraph();
+
+  protected setup(ctx: ComponentContext): void {
+    for (const def of ctx.client.definitions()) {
+      ctx.informers.for(def.group, def.version, def.plural).addHandlers({
+        onAdd: (o) => this.observe(def, o),
+        onUpdate: (_, o) => this.observe(def, o),
+        onDelete: (o) => {
+          this.graph.remove(o);
+          for (const d of this.graph.dependentsOf(o.metadata?.uid)) this.queue.add(`dependent:${d.uid}`);
+          // An owner waiting for its dependents re-checks when one of them goes away.
+          for (const ref of o.metadata?.ownerReferences ?? []) if (ref?.uid) this.queue.add(`owner:${ref.uid}`);
+        },
+      });
+    }
+  }
+
+  private observe(def: ResourceDef, o: Obj): void {
+    this.graph.upsert(def, o);
+    const m = o.metadata ?? {};
+    if (m.deletionTimestamp && (m.finalizers ?? []).some((f: string) => f === FOREGROUND || f === ORPHAN)) this.queue.add(`owner:${m.uid}`);
+    if ((m.ownerReferences ?? []).length) this.queue.add(`dependent:${m.uid}`);
+  }
+
+  async sync(key: string): Promise<void> {
+    const [kind, uid] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    const node = this.graph.get(uid);
+    if (!node) return;
+    if (kind === 'owner') return this.processDeletingOwner(node);
+    return this.attemptToDelete(node);
+  }
+
+  /** Classifies each owner reference with a live read (upstream classifyReferences). */
+  private ownerState(dependent: GraphNode, ref: Obj): OwnerState {
+    const def = this.ctx.client.definitions().find((d) => groupVersion(d) === ref.apiVersion && d.kind === ref.kind);
+    if (!def) return 'solid'; // unknown kinds are never treated as absent
+    const owner = this.ctx.client.resource(def.group, def.version, def.plural).get(dependent.obj.metadata?.namespace, ref.name);
+    if (!owner || owner.metadata?.uid !== ref.uid) return 'dangling';
+    const m = owner.metadata ?? {};
+    return m.deletionTimestamp && (m.finalizers ?? []).includes(FOREGROUND) ? 'waiting' : 'solid';
+  }
+
+  private async attemptToDelete(node: GraphNode): Promise<void> {
+    const m = node.obj.metadata ?? {};
+    if (m.deletionTimestamp) return;
+    const refs: Obj[] = m.ownerReferences ?? [];
+    if (!refs.length) return;
+    const states = refs.map((r) => this.ownerState(node, r));
+    if (!states.some((s) => s !== 'solid')) return;
+    const rc = this.ctx.client.resource(node.def.group, node.def.version, node.def.plural);
+    if (states.includes('solid')) {
+      // Some owner still exists: only drop the references to owners that are gone or going (upstream behaviour).
+      const keep = refs.filter((_, i) => states[i] === 'solid');
+      await rc.patch(m.namespace, m.name, 'merge', { metadata: { ownerReferences: keep, resourceVersion: m.resourceVersion } });
+      return;
+    }
+    // Every owner is gone or being deleted in the foreground: delete, foreground if any owner waits for us.
+    const policy = states.includes('waiting') ? 'Foreground' : 'Background';
+    await rc.delete(m.namespace, m.name, { propagationPolicy: policy, preconditions: { uid: m.uid } });
+  }
+
+  private async processDeletingOwner(owner: GraphNode): Promise<void> {
+    const m = owner.obj.metadata ?? {};
+    const finalizers: string[] = m.finalizers ?? [];
+    if (!m.deletionTimestamp) return;
+    const dependents = this.graph.dependentsOf(owner.uid);
+    const rcOwner = this.ctx.client.resource(owner.def.group, owner.def.version, owner.def.plural);
+    if (finalizers.includes(ORPHAN)) {
+      for (const d of dependents) {
+        const dm = d.obj.metadata ?? {};
+        const keep = (dm.ownerReferences ?? []).filter((r: Obj) => r.uid !== owner.uid);
+        const rc = this.ctx.client.resource(d.def.group, d.def.version, d.def.plural);
+        await rc.patch(dm.namespace, dm.name, 'merge', { metadata: { ownerReferences: keep.length ? keep : null } });
+      }
+      await this.removeFinalizer(rcOwner, owner, ORPHAN);
+      return;
+    }
+    if (finalizers.includes(FOREGROUND)) {
+      let blocking = 0;
+      for (const d of dependents) {
+        const dm = d.obj.metadata ?? {};
+        const ref = (dm.ownerReferences ?? []).find((r: Obj) => r.uid === owner.uid);
+        if (ref?.blockOwnerDeletion) blocking++;
+        if (!dm.deletionTimestamp) {
+          const rc = this.ctx.client.resource(d.def.group, d.def.version, d.def.plural);
+          await rc.delete(dm.namespace, dm.name, { propagationPolicy: 'Foreground', preconditions: { uid: dm.uid } });
+        }
+      }
+      // Dependent deletions re-enqueue this owner; it finishes when no blocking dependent exists any more.
+      if (!blocking) await this.removeFinalizer(rcOwner, owner, FOREGROUND);
+    }
+  }
+
+  private async removeFinalizer(rc: ReturnType<ComponentContext['client']['resource']>, node: GraphNode, finalizer: string): Promise<void> {
+    const m = node.obj.metadata ?? {};
+    const current = rc.get(m.namespace, m.name);
+    if (!current || current.metadata?.uid !== m.uid) return;
+    const finalizers = (current.metadata?.finalizers ?? []).filter((f: string) => f !== finalizer);
+    await rc.patch(m.namespace, m.name, 'merge', {
+      metadata: { finalizers: finalizers.length ? finalizers : null, resourceVersion: current.metadata.resourceVersion },
+    });
+  }
+}

@@ -1,0 +1,22 @@
+// The cluster CA certificate published as kube-root-ca.crt (a self-signed CN=kubernetes certificate made for
+// kubesim; kubesim serves plain HTTP, so nothing verifies against it, but pods and clients expect the ConfigMap).
+export const ROOT_CA_CRT = `-----BEGIN CERTIFICATE-----
+MIIDCzCCAfOgAwIBAgIUVzPE0ln63rD8h10yxiGLdLekfZYwDQYJKoZIhvcNAQEL
+BQAwFTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjYxNzIwMDRaFw0zNjEx
+MjMxNzIwMDRaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwggEiMA0GCSqGSIb3DQEB
+AQUAA4IBDwAwggEKAoIBAQDI6wwOAdW7Clb3PKxvXUtX72Fev8Kwx0Wfv2dpM28D
+Ceb3EQwOEDqQqwCRzNnLdxfF117O2fv9zbA4it3LtkHlO2HCzO0+r1WkbNhlvrQ0
+cKopdsU+DxKWWoqtUUpFhFEO0SLoMyuc5uLjMz2B6vebfwv8XSGcS2EGwVJiTQCC
+byd2XoyE3nNPvmEzLvcwZONf4sSmL/b2Iz0Gu3fXBbpiBomnBadF+wMYDy6Zy+GB
+15Kkh15Pgs4dT8cK9OkyClUyjCDDkbm+6O6CSr3oOyoPgyRaYg0hMLW2kal2ZKDj
+5en1TpxvnRZW3fChTmnQguoWeCig7Lv5mgEvswDPAkhfAgMBAAGjUzBRMB0GA1Ud
+DgQWBBRXsEWMtLEYLcTFjLerqUlAJRdlEzAfBgNVHSMEGDAWgBRXsEWMtLEYLcTF
+jLerqUlAJRdlEzAPBgNVHRMBAf8EBTADAQH/MA0GCSqGSIb3DQEBCwUAA4IBAQBG
+BngK5/NFed5uPihllyo18hn2Zqi30xqPn6TbPw4Y3uoyuPLurYEeroJxm/FjN2bR
+37OsRVEd/BdqltxVbcrPtmiDwOnSkU6cq5mQifJ+76naqYpvKU5GNkUI81P0bkh1
+dagLRtN3HYd/WH1SB3odRyUbijKue4wd+IQ0eBa8/vcJyMnbgL8I6Mc7ymmPlWMC
+KZGiBRzk1lkE/qqhM1TX+TucfSWdNysf9WvPCPkq+S3rYvMvpvxfPx6QfEVoVYhn
+rUerIMJLdj5zFaotTDOgZq+YGVZSUcVTuqq4HGMhffvTsBtns5PbNcPVNe70dLi8
+/gIojDTjh/atIQyldsVC
+-----END CERTIFICATE-----
+`;
