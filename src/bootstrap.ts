@@ -1,5 +1,6 @@
 // What a fresh cluster has before anyone talks to it: the four system namespaces (like kube-apiserver's
 // bootstrap controller). Runs through the normal registry path, so defaults and validation apply.
+import type { Client } from './client/client.js';
 import { ApiError } from './machinery/errors.js';
 import type { Catalog } from './registry/catalog.js';
 import type { GenericStore } from './registry/store.js';
@@ -16,4 +17,30 @@ export async function bootstrap(store: GenericStore, catalog: Catalog): Promise<
       await store.create(nsDef, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     }
   }
+  // The `kubernetes` service at the first address of the service CIDR, like kube-apiserver's bootstrap controller.
+  const svcDef = catalog.lookup('', 'v1', 'services')!;
+  try {
+    store.get(svcDef, 'default', 'kubernetes');
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === 404)) throw err;
+    await store.create(svcDef, 'default', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { type: 'ClusterIP', clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None' },
+    });
+  }
+}
+
+/** Points the `kubernetes` Endpoints at this API server (upstream's endpoint reconciler). */
+export async function publishApiServerEndpoints(client: Client, host: string, port: number): Promise<void> {
+  const ip = /^\d+\.\d+\.\d+\.\d+$/.test(host) ? host : '127.0.0.1';
+  const endpoints = client.resource('', 'v1', 'endpoints');
+  const desired = {
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
+  };
+  const current = endpoints.get('default', 'kubernetes');
+  if (!current) await endpoints.create('default', desired);
+  else await endpoints.update({ ...current, subsets: desired.subsets });
 }

@@ -4,12 +4,13 @@ import { createApiServer } from './api/server.js';
 import { RealClock, type Clock } from './clock.js';
 import { DEFAULTS, resolvePath, type ClusterOptions } from './config.js';
 import { kubeconfigYaml, writeKubeconfigAtomically } from './kubeconfig.js';
-import { bootstrap } from './bootstrap.js';
+import { bootstrap, publishApiServerEndpoints } from './bootstrap.js';
 import { Client } from './client/client.js';
 import type { Component, ComponentFactory } from './client/component.js';
 import { InformerFactory } from './client/informers.js';
 import { DEFAULT_COMPONENTS } from './components.js';
 import { BUILTIN_RESOURCES, Catalog } from './registry/catalog.js';
+import { ServiceAllocator } from './registry/allocators/services.js';
 import { GenericStore } from './registry/store.js';
 import { createStorage } from './storage/index.js';
 import type { Storage } from './storage/interface.js';
@@ -45,6 +46,7 @@ export async function createCluster(options: ClusterOptions = {}): Promise<Clust
   try {
     const catalog = new Catalog(BUILTIN_RESOURCES);
     const store = new GenericStore(storage, clock);
+    store.addHooks(catalog.lookup('', 'v1', 'services')!, new ServiceAllocator(storage));
     await bootstrap(store, catalog);
     const client = new Client(store, catalog);
     const informers = new InformerFactory(client, clock);
@@ -72,6 +74,7 @@ export async function createCluster(options: ClusterOptions = {}): Promise<Clust
     const advertise = options.advertiseHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
     const url = `http://${advertise.includes(':') ? `[${advertise}]` : advertise}:${address.port}`;
     const kubeconfig = kubeconfigYaml(url);
+    await publishApiServerEndpoints(client, advertise, address.port);
     ready = true;
     const kubeconfigPath = options.kubeconfigPath ? resolvePath(options.kubeconfigPath) : undefined;
     if (kubeconfigPath) writeKubeconfigAtomically(kubeconfigPath, kubeconfig);

@@ -14,6 +14,7 @@ import { deployments } from './resources/apps/deployments.js';
 import { replicasets } from './resources/apps/replicasets.js';
 import { statefulsets } from './resources/apps/statefulsets.js';
 import { leases } from './resources/coordination/leases.js';
+import { endpointslices } from './resources/discovery/endpointslices.js';
 import { groupVersion, type ResourceDef } from './types.js';
 
 export const BUILTIN_RESOURCES: ResourceDef[] = [
@@ -32,6 +33,7 @@ export const BUILTIN_RESOURCES: ResourceDef[] = [
   daemonsets,
   controllerrevisions,
   leases,
+  endpointslices,
 ];
 
 export interface GroupInfo {

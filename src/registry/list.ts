@@ -81,8 +81,11 @@ export function listObjects(storage: Storage, def: ResourceDef, p: ListParams): 
     if (p.resourceVersionMatch === 'Exact') {
       atRevision = rv;
     } else if (rv > current) {
-      // upstream waits briefly for the cache to catch up, then answers 504 "Too large resource version".
-      throw Object.assign(errors.timeout(`Too large resource version: ${rv}, current: ${current}`, 1), {});
+      // upstream waits briefly for the cache to catch up, then answers 504 "Too large resource version" with the
+      // ResourceVersionTooLarge cause client-go's reflector looks for (storage.NewTooLargeResourceVersionError).
+      const err = errors.timeout(`Too large resource version: ${rv}, current: ${current}`, 1);
+      err.details!.causes = [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }];
+      throw err;
     }
   }
 
@@ -92,7 +95,8 @@ export function listObjects(storage: Storage, def: ResourceDef, p: ListParams): 
       startAfter,
       limit,
       atRevision,
-      filter: p.filter?.matches,
+      // An inactive filter (no selectors) is not passed down: the storage then counts remainingItemCount.
+      filter: p.filter?.active ? p.filter.matches : undefined,
     });
   } catch (err) {
     if (err instanceof StorageError && err.code === 'Expired') {

@@ -59,11 +59,27 @@ export function groupResource(def: ResourceDef): GroupResource {
   return { group: def.group, resource: def.plural };
 }
 
+/**
+ * Per-resource registry extensions with cluster-scoped state (e.g. the Service IP and NodePort allocators, like
+ * upstream's service REST wrapping the generic store). `allocate` runs after validation and before the write;
+ * `release` undoes it when the write fails and after the object is finally deleted.
+ */
+export interface StoreHooks {
+  allocate?(obj: Obj, old?: Obj, dryRun?: boolean): void;
+  release?(obj: Obj): void;
+}
+
 export class GenericStore {
+  private readonly hooks = new Map<ResourceDef, StoreHooks>();
+
   constructor(
     readonly storage: Storage,
     readonly clock: Clock,
   ) {}
+
+  addHooks(def: ResourceDef, hooks: StoreHooks): void {
+    this.hooks.set(def, hooks);
+  }
 
   get(def: ResourceDef, namespace: string | undefined, name: string): StoredObject {
     const found = this.storage.get(objectKey(def, namespace, name));
@@ -92,14 +108,18 @@ export class GenericStore {
     for (let attempt = 0; ; attempt++) {
       if (generated) meta.name = generateName(meta.generateName);
       validateForCreate(def, obj);
+      const hooks = this.hooks.get(def);
       if (opts.dryRun) {
         if (this.storage.get(objectKey(def, namespace, meta.name))) throw errors.alreadyExists(groupResource(def), meta.name);
+        hooks?.allocate?.(obj, undefined, true);
         return { object: obj };
       }
+      hooks?.allocate?.(obj);
       try {
         const stored = await this.storage.create(objectKey(def, namespace, meta.name), obj);
         return { object: stored.object as Obj, json: stored.json };
       } catch (err) {
+        hooks?.release?.(obj);
         if (err instanceof StorageError && err.code === 'KeyExists') {
           // upstream retries generated names a few times before giving up (RetryGenerateName).
           if (generated && attempt + 1 < GENERATE_NAME_ATTEMPTS) continue;
@@ -221,6 +241,7 @@ export class GenericStore {
   private async finalDelete(def: ResourceDef, key: string, obj: Obj, gr: GroupResource, name: string): Promise<Obj | undefined> {
     try {
       const deleted = await this.storage.delete(key, { uid: obj.metadata?.uid });
+      this.hooks.get(def)?.release?.(deleted.object as Obj);
       return deleted.object as Obj;
     } catch (err) {
       if (err instanceof StorageError && err.code === 'NotFound') return undefined;
@@ -307,6 +328,7 @@ export class GenericStore {
     // Marking for deletion is not an update the user made: upstream BeforeDelete writes it without update validation
     // (which would reject the new deletionTimestamp as immutable). New finalizers on a deleting object are caught here.
     if (!opts.deletionMarking) validateForUpdate(def, next, current);
+    if (!opts.subresource && !opts.deletionMarking) this.hooks.get(def)?.allocate?.(next, current, opts.dryRun);
     return next;
   }
 
