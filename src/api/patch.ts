@@ -2,7 +2,9 @@
 // guaranteed-update loop (upstream handlers/patch.go: the patch is re-applied on every conflict retry).
 import { parse as parseYaml } from 'yaml';
 import { ApiError, errors } from '../machinery/errors.js';
+import { applyConfig, type FieldManagerContext } from '../machinery/apply/index.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError, typeFor } from '../machinery/patch/index.js';
+import { rfc3339 } from '../clock.js';
 import type { GenericStore, UpdateResult } from '../registry/store.js';
 import { groupVersion, type Obj, type ResourceDef } from '../registry/types.js';
 
@@ -29,7 +31,10 @@ function parsePatchBody(type: string, raw: Buffer): unknown {
 }
 
 function asApi(err: unknown): unknown {
-  if (err instanceof PatchError) return new ApiError(err.code, err.code === 422 ? 'Invalid' : err.code === 409 ? 'Conflict' : 'BadRequest', err.message);
+  if (err instanceof PatchError) {
+    const s = err.toStatus();
+    return new ApiError(s.code, s.reason as ApiError['reason'], s.message ?? '', s.details as ApiError['details']);
+  }
   return err;
 }
 
@@ -67,33 +72,7 @@ export async function applyPatchBody(
   const gvk = { apiVersion: groupVersion(def), kind: def.kind };
   const storeOpts = { dryRun: opts.dryRun, fieldManager: opts.fieldManager, subresource: opts.subresource };
 
-  if (type === APPLY_PATCH) {
-    // Server-side apply (simplified until managed fields land): create when absent, otherwise merge the applied
-    // configuration into the live object.
-    if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw errors.badRequest('apply patch must be an object');
-    const applied = patch as Obj;
-    if (applied.apiVersion !== gvk.apiVersion || applied.kind !== gvk.kind) {
-      throw errors.badRequest(`the API version in the data (${applied.apiVersion}) does not match the expected API version (${gvk.apiVersion})`);
-    }
-    if (applied.metadata?.name && applied.metadata.name !== name) {
-      throw errors.badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
-    }
-    try {
-      store.get(def, namespace, name);
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 404 && !opts.subresource) {
-        const body = structuredClone(applied);
-        body.metadata = { ...(body.metadata ?? {}), name };
-        try {
-          return { object: await store.create(def, namespace, body, storeOpts), created: true };
-        } catch (createErr) {
-          if (!(createErr instanceof ApiError && createErr.reason === 'AlreadyExists')) throw createErr;
-        }
-      } else {
-        throw err;
-      }
-    }
-  }
+  if (type === APPLY_PATCH) return serverSideApply(store, def, namespace, name, patch, opts);
 
   const object = await store.mutate(
     def,
@@ -114,6 +93,72 @@ export async function applyPatchBody(
       return patched;
     },
     storeOpts,
+  );
+  return { object, created: false };
+}
+
+/**
+ * Server-side apply (application/apply-patch+yaml): merges the configuration into the live object by the schema
+ * facts, tracking field ownership in managedFields; creates the object when it does not exist.
+ */
+async function serverSideApply(
+  store: GenericStore,
+  def: ResourceDef,
+  namespace: string | undefined,
+  name: string,
+  patch: unknown,
+  opts: PatchOptions,
+): Promise<UpdateResult> {
+  const apiVersion = groupVersion(def);
+  if (!opts.fieldManager) {
+    throw errors.invalid('meta.k8s.io', 'PatchOptions', '', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', [
+      { reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' },
+    ]);
+  }
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw errors.badRequest('error decoding YAML: the apply patch must be an object');
+  const config = patch as Obj;
+  if (config.apiVersion !== apiVersion) {
+    throw errors.badRequest(`the API version in the data (${config.apiVersion}) does not match the expected API version (${apiVersion})`);
+  }
+  if (config.kind !== def.kind) throw errors.badRequest(`the kind in the data (${config.kind}) does not match the expected kind (${def.kind})`);
+  if (config.metadata?.name && config.metadata.name !== name) {
+    throw errors.badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  if (config.metadata?.managedFields !== undefined) throw errors.badRequest('metadata.managedFields must be nil');
+  const ctx = (): FieldManagerContext => ({
+    manager: opts.fieldManager!,
+    apiVersion,
+    time: rfc3339(store.clock.now()),
+    type: typeFor(apiVersion, def.kind),
+    subresource: opts.subresource,
+    statusSubresource: !!def.statusSubresource,
+  });
+  let exists = true;
+  try {
+    store.get(def, namespace, name);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === 404)) throw err;
+    exists = false;
+  }
+  if (!exists && !opts.subresource) {
+    const { object, managedFields } = applyConfig(undefined, config, ctx(), !!opts.force);
+    object.metadata = { ...(object.metadata ?? {}), name, managedFields };
+    try {
+      return { object: await store.create(def, namespace, object, { dryRun: opts.dryRun, applied: true }), created: true };
+    } catch (err) {
+      if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
+    }
+  }
+  const object = await store.mutate(
+    def,
+    namespace,
+    name,
+    (current) => {
+      const { object: merged, managedFields } = applyConfig(current, config, ctx(), !!opts.force);
+      merged.metadata = { ...(merged.metadata ?? {}), managedFields };
+      return merged;
+    },
+    { dryRun: opts.dryRun, fieldManager: opts.fieldManager, subresource: opts.subresource, applied: true },
   );
   return { object, created: false };
 }

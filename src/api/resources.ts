@@ -4,10 +4,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
 import { errors, successStatus } from '../machinery/errors.js';
 import { buildFilter } from '../registry/filter.js';
+import { bindPod } from '../registry/resources/core/pod-binding.js';
 import type { GenericStore } from '../registry/store.js';
 import { groupVersion, type Obj, type ResourceDef } from '../registry/types.js';
 import { chooseFormat, decodeObjectBody, mediaType, parseBool, parseIntParam, type OutputFormat } from './negotiation.js';
-import { applyPatchBody, PATCH_TYPES } from './patch.js';
+import { APPLY_PATCH, applyPatchBody, PATCH_TYPES } from './patch.js';
 import { readBody, sendJsonText, sendObject } from './respond.js';
 import { readScale, scaleTransform } from './scale.js';
 import { buildTable, type IncludeObject } from './table.js';
@@ -28,6 +29,21 @@ export interface ResourceRequest {
 export interface ResourceDeps {
   store: GenericStore;
   clock: Clock;
+}
+
+/** The field manager of a write: the query parameter, else the User-Agent's product (upstream prefixFromUserAgent). */
+function managerOf(r: ResourceRequest): string | undefined {
+  const m = r.query.fieldManager;
+  if (m !== undefined && m !== '') {
+    if (m.length > 128) {
+      throw errors.invalid('meta.k8s.io', 'UpdateOptions', '', `UpdateOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes`, [
+        { reason: 'FieldValueTooLong', message: 'Too long: may not be more than 128 bytes', field: 'fieldManager' },
+      ]);
+    }
+    return m;
+  }
+  const ua = String(r.req.headers['user-agent'] ?? '');
+  return ua ? ua.split('/')[0] : undefined;
 }
 
 function includeObjectOf(q: Record<string, string>): IncludeObject {
@@ -88,7 +104,7 @@ export async function handleResource(r: ResourceRequest, d: ResourceDeps): Promi
       const body = decodeObjectBody(await readBody(r.req), r.req.headers['content-type']);
       checkBodyType(def, body);
       checkBodyName(r, body);
-      const created = await d.store.createStored(def, r.namespace, body, { dryRun: dryRunOf(r.query), fieldManager: r.query.fieldManager });
+      const created = await d.store.createStored(def, r.namespace, body, { dryRun: dryRunOf(r.query), fieldManager: managerOf(r) });
       return sendOne(r, d, 201, created.object, format, created.json);
     }
     if (method === 'DELETE') {
@@ -107,7 +123,7 @@ export async function handleResource(r: ResourceRequest, d: ResourceDeps): Promi
       const body = decodeObjectBody(await readBody(r.req), r.req.headers['content-type']);
       checkBodyType(def, body);
       checkBodyName(r, body);
-      const out = await d.store.update(def, r.namespace, r.name, body, { dryRun: dryRunOf(r.query), fieldManager: r.query.fieldManager });
+      const out = await d.store.update(def, r.namespace, r.name, body, { dryRun: dryRunOf(r.query), fieldManager: managerOf(r) });
       return sendOne(r, d, out.created ? 201 : 200, out.object, format);
     }
     case 'PATCH':
@@ -244,11 +260,17 @@ async function patch(r: ResourceRequest, d: ResourceDeps, format: OutputFormat, 
   if (!PATCH_TYPES.includes(type)) {
     throw errors.unsupportedMediaType(PATCH_TYPES.join(', '));
   }
+  if (type !== APPLY_PATCH && r.query.force !== undefined) {
+    throw errors.invalid('meta.k8s.io', 'PatchOptions', '', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch', [
+      { reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' },
+    ]);
+  }
   const raw = await readBody(r.req);
   const dryRun = dryRunOf(r.query);
   const out = await applyPatchBody(d.store, r.def, r.namespace, r.name!, type, raw, {
     dryRun,
-    fieldManager: r.query.fieldManager,
+    // Apply needs an explicit manager (no User-Agent default), like upstream.
+    fieldManager: type === APPLY_PATCH ? r.query.fieldManager : managerOf(r),
     subresource,
     force: parseBool(r.query.force) ?? false,
   });
@@ -271,7 +293,7 @@ async function handleSubresource(r: ResourceRequest, d: ResourceDeps, format: Ou
     const body = decodeObjectBody(await readBody(r.req), r.req.headers['content-type']);
     checkBodyType(def, body);
     checkBodyName(r, body);
-    const out = await d.store.update(def, r.namespace, r.name, body, { dryRun: dryRunOf(r.query), subresource: 'status' });
+    const out = await d.store.update(def, r.namespace, r.name, body, { dryRun: dryRunOf(r.query), subresource: 'status', fieldManager: managerOf(r) });
     return sendOne(r, d, 200, out.object, format);
   }
   if (sub.name === 'scale') {
@@ -290,7 +312,7 @@ async function handleSubresource(r: ResourceRequest, d: ResourceDeps, format: Ou
       const { patchScale } = await import('./patch.js');
       transformBody = (scale) => patchScale(scale, type, raw);
     }
-    const updated = await d.store.mutate(def, r.namespace, r.name, scaleTransform(def, transformBody), { dryRun });
+    const updated = await d.store.mutate(def, r.namespace, r.name, scaleTransform(def, transformBody), { dryRun, fieldManager: managerOf(r) });
     return sendObject(r.res, 200, readScale(def, updated), format === 'table' ? 'json' : format);
   }
   if (sub.name === 'finalize' && method === 'PUT') {
@@ -299,6 +321,13 @@ async function handleSubresource(r: ResourceRequest, d: ResourceDeps, format: Ou
     checkBodyType(def, body);
     const out = await d.store.finalizeNamespace(r.name, body.spec?.finalizers ?? [], dryRunOf(r.query));
     return sendOne(r, d, 200, out, format);
+  }
+  if (sub.name === 'binding') {
+    // pods/NAME/binding: like upstream BindingREST, answers 201 with a Success Status.
+    const body = decodeObjectBody(await readBody(r.req), r.req.headers['content-type']);
+    checkBodyType(def, body, 'Binding', 'v1');
+    await bindPod(d.store, def, r.namespace!, r.name, body, { dryRun: dryRunOf(r.query), fieldManager: managerOf(r) });
+    return sendObject(r.res, 201, { ...successStatus(), code: 201 }, format === 'table' ? 'json' : format);
   }
   throw errors.pathNotFound();
 }

@@ -49,7 +49,14 @@ export class Router {
     const checked: Record<string, string> = {};
     for (const k in query) if (names.has(k)) checked[k] = query[k];
     const req = { method: m, path, query: checked, headers: {} };
-    const parsed = this.api.router.parseRequest(req, op);
+    let parsed;
+    try {
+      parsed = this.api.router.parseRequest(req, op);
+    } catch (err) {
+      // A malformed %-escape in the path is the client's error (Go's url.EscapeError), not a 500.
+      if (err instanceof URIError) throw errors.badRequest(`invalid URL escape ${JSON.stringify(/%(?![0-9A-Fa-f]{2}).{0,2}/.exec(path)?.[0] ?? path)}`);
+      throw err;
+    }
     const result = this.api.validator.validateRequest(parsed, op);
     if (!result.valid) {
       const first = result.errors?.[0];
@@ -57,7 +64,8 @@ export class Router {
       throw errors.badRequest(`invalid value for query parameter ${name}: ${JSON.stringify(query[name] ?? '')}`);
     }
     const params: Record<string, string> = {};
-    for (const [k, v] of Object.entries(parsed.params ?? {})) params[k] = decodeURIComponent(String(v));
+    // Path parameters arrive %-decoded from the matcher; decoding again would turn e.g. "%2541" into "A".
+    for (const [k, v] of Object.entries(parsed.params ?? {})) params[k] = String(v);
     return { operationId: op.operationId ?? '', params, query };
   }
 

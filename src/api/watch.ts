@@ -61,7 +61,8 @@ export function runWatch(storage: Storage, clock: Clock, p: WatchParams, sink: W
   let first = true;
   const encode = (type: string, objJson: string | undefined, obj: Obj): string => {
     if (p.table && type !== 'BOOKMARK' && type !== 'ERROR') {
-      const table = buildTable(def, [obj], clock.now(), p.includeObject, {}, first);
+      // Like upstream's TableConvertor, each event's Table carries the object's resourceVersion.
+      const table = buildTable(def, [obj], clock.now(), p.includeObject, { resourceVersion: obj.metadata?.resourceVersion }, first);
       first = false;
       return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
     }
@@ -122,7 +123,8 @@ export function runWatch(storage: Storage, clock: Clock, p: WatchParams, sink: W
     watcher = storage.watch(listPrefix(def, p.namespace), { fromRevision, onEvent, onClose: () => finish() });
   } catch (err) {
     if (err instanceof StorageError && err.code === 'Expired') {
-      const status = errors.expired(`too old resource version: ${rv} (${storage.compactedRevision() + 1})`).toStatus();
+      // upstream watchCache: "too old resource version: <rv> (<oldest retained - 1>)", i.e. the compacted revision.
+      const status = errors.expired(`too old resource version: ${rv} (${storage.compactedRevision()})`).toStatus();
       sink.write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
       finish();
       return;

@@ -12,16 +12,21 @@ import { objectKey } from './keys.js';
 import { listObjects, type ListPage, type ListParams } from './list.js';
 import { namespaces as namespaceDef } from './resources/core/namespaces.js';
 import { validateForCreate, validateForUpdate } from './validate.js';
-import type { Obj, ResourceDef } from './types.js';
+import { groupVersion, type Obj, type ResourceDef } from './types.js';
+import { updateManagedFields } from '../machinery/apply/index.js';
+import { typeFor } from '../machinery/patch/index.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
+  /** Server-side apply: metadata.managedFields were already computed by the apply merge. */
+  applied?: boolean;
 }
 
 export interface UpdateOptions extends WriteOptions {
-  /** 'status' writes only the status, 'finalize' only a namespace's spec.finalizers; undefined is the main resource. */
-  subresource?: 'status' | 'finalize';
+  /** 'status' writes only the status, 'finalize' only a namespace's spec.finalizers, 'binding' a pod's spec.nodeName
+   * together with its PodScheduled condition (upstream BindingREST writes both at once); undefined is the main resource. */
+  subresource?: 'status' | 'finalize' | 'binding';
   /** Internal: the write that sets deletionTimestamp (only DELETE may). */
   deletionMarking?: boolean;
 }
@@ -103,7 +108,9 @@ export class GenericStore {
     else delete meta.namespace;
     this.prepareCreateMeta(def, obj);
     if (def.namespaced && namespace) this.checkNamespaceAcceptsContent(def, namespace, meta.name || meta.generateName || '');
+    def.prepareForCreate?.(obj);
     def.defaults?.(obj);
+    if (!opts.applied) this.trackManagedFields(def, undefined, obj, opts);
     const generated = !meta.name && !!meta.generateName;
     for (let attempt = 0; ; attempt++) {
       if (generated) meta.name = generateName(meta.generateName);
@@ -268,6 +275,21 @@ export class GenericStore {
     }
   }
 
+  /** Gives the writing manager the fields it set or changed (upstream fieldmanager for Update/Patch/Create). */
+  private trackManagedFields(def: ResourceDef, old: Obj | undefined, next: Obj, opts: UpdateOptions): void {
+    const apiVersion = groupVersion(def);
+    const managed = updateManagedFields(old, next, {
+      manager: opts.fieldManager || 'unknown',
+      apiVersion,
+      time: rfc3339(this.clock.now()),
+      type: typeFor(apiVersion, def.kind),
+      subresource: opts.subresource === 'status' ? 'status' : undefined,
+      statusSubresource: !!def.statusSubresource,
+    });
+    if (managed.length) next.metadata.managedFields = managed;
+    else delete next.metadata.managedFields;
+  }
+
   private checkNamespaceAcceptsContent(def: ResourceDef, namespace: string, name: string): void {
     const ns = this.storage.get(objectKey(namespaceDef, undefined, namespace));
     if (!ns) throw errors.notFound({ group: '', resource: 'namespaces' }, namespace);
@@ -290,7 +312,7 @@ export class GenericStore {
     } else {
       next = desired;
       next.metadata ??= {};
-      if (def.statusSubresource && !opts.deletionMarking) {
+      if (def.statusSubresource && !opts.deletionMarking && opts.subresource !== 'binding') {
         if (current.status === undefined) delete next.status;
         else next.status = structuredClone(current.status);
       }
@@ -321,6 +343,9 @@ export class GenericStore {
       delete meta.generation;
     }
     if (!opts.subresource) def.prepareForUpdate?.(next, current);
+    // Decoding applies defaults to every write (upstream's defaulting on decode), not only on create.
+    if (!opts.subresource) def.defaults?.(next);
+    if (!opts.deletionMarking && !opts.applied) this.trackManagedFields(def, current, next, opts);
     for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields']) {
       const v = meta[k];
       if (v === null || (typeof v === 'object' && Object.keys(v).length === 0)) delete meta[k];

@@ -47,8 +47,10 @@ export interface ResourceDef {
   cells?: (obj: Obj, now: number) => unknown[];
   /** Extra field-selector fields beyond metadata.name and metadata.namespace (upstream GetAttrs / field label conversion). */
   selectableFields?: (obj: Obj) => Record<string, string>;
-  /** Fills defaults (upstream SetDefaults_* plus PrepareForCreate). Mutates. */
+  /** Fills absent fields with defaults (upstream SetDefaults_*), on every create and update. Mutates. */
   defaults?: (obj: Obj) => void;
+  /** Create-only preparation (upstream PrepareForCreate), e.g. resetting status. Mutates. */
+  prepareForCreate?: (obj: Obj) => void;
   /** Per-type validation on create (ObjectMeta is validated generically). */
   validate?: (obj: Obj) => FieldError[];
   /** Per-type validation on update (in addition to validate). */

@@ -50,19 +50,14 @@ function schemaOf(table: FactTable, fact: FieldFact): Schema {
 /** forkedjson.LookupPatchMetadataForStruct: the sub-schema and patch metadata of a key inside an object. */
 export function lookupForStruct(s: Schema | undefined, key: string): { sub: Schema | undefined; meta: PatchMeta } {
   if (!s) return { sub: undefined, meta: NO_META };
-  if (s.shape === 'map' || s.shape === 'slice') {
-    throw internal(`merging an object in json but data type is not struct, instead is: ${s.shape}`);
+  // Upstream (v0.36) resolves keys against struct types only; maps, slices and scalars fail the lookup.
+  const kind = schemaName(s);
+  if (kind !== 'struct') throw internal(`merging an object in json but data type is not struct, instead is: ${kind}`);
+  // Structs without JSON-visible fields (opaque types, Quantity) have no field to find.
+  if (s.shape === 'scalar' || typeInfo(s.type, s.table)?.opaque) {
+    throw internal(`unable to find api field in struct ${goTypeName(s.type)} for the json field ${JSON.stringify(key)}`);
   }
-  const known = s.shape === 'struct' && isKnownType(s.type, s.table);
-  if (!known || typeInfo(s.type, s.table)?.opaque) {
-    if (s.shape === 'scalar' && (s.type === 'string' || s.type === 'int32' || s.type === 'int64')) {
-      throw internal(`merging an object in json but data type is not struct, instead is: ${s.type}`);
-    }
-    if (s.shape === 'scalar' || typeInfo(s.type, s.table)?.opaque) {
-      throw internal(`unable to find api field in struct ${goTypeName(s.type)} for the json field ${JSON.stringify(key)}`);
-    }
-    return { sub: undefined, meta: NO_META };
-  }
+  if (!isKnownType(s.type, s.table)) return { sub: undefined, meta: NO_META };
   const fact = fieldInfo(s.type, key, s.table);
   if (!fact) return { sub: undefined, meta: NO_META };
   const meta: PatchMeta = { strategies: (fact.patchStrategy ?? '').split(','), mergeKey: fact.patchMergeKey ?? '' };

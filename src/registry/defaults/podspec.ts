@@ -42,7 +42,6 @@ export function defaultPodSpec(spec: Obj | undefined): void {
   setIfAbsent(spec, 'securityContext', {});
   setIfAbsent(spec, 'schedulerName', 'default-scheduler');
   if (spec.serviceAccount && !spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount;
-  setIfAbsent(spec, 'enableServiceLinks', true);
   for (const c of spec.initContainers ?? []) if (c && typeof c === 'object') defaultContainer(c);
   for (const c of spec.containers ?? []) if (c && typeof c === 'object') defaultContainer(c);
   for (const v of spec.volumes ?? []) {

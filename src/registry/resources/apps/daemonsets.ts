@@ -48,8 +48,8 @@ export const daemonsets: ResourceDef = {
       selectorCell(o),
     ];
   },
-  defaults: (o) => {
-    defaultDaemonSet(o);
+  defaults: defaultDaemonSet,
+  prepareForCreate: (o) => {
     o.status = { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
   },
 };

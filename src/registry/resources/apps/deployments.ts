@@ -44,8 +44,8 @@ export const deployments: ResourceDef = {
       selectorCell(o),
     ];
   },
-  defaults: (o) => {
-    defaultDeployment(o);
+  defaults: defaultDeployment,
+  prepareForCreate: (o) => {
     o.status = {};
   },
 };

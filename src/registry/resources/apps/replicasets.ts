@@ -43,8 +43,8 @@ export const replicasets: ResourceDef = {
       selectorCell(o),
     ];
   },
-  defaults: (o) => {
-    defaultReplicaSet(o);
+  defaults: defaultReplicaSet,
+  prepareForCreate: (o) => {
     o.status = { replicas: 0 };
   },
 };

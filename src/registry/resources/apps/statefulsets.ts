@@ -25,8 +25,8 @@ export const statefulsets: ResourceDef = {
     const [names, images] = templateCells(o);
     return [o.metadata?.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`, age(o.metadata?.creationTimestamp, now), names, images];
   },
-  defaults: (o) => {
-    defaultStatefulSet(o);
+  defaults: defaultStatefulSet,
+  prepareForCreate: (o) => {
     o.status = { replicas: 0, availableReplicas: 0 };
   },
 };

@@ -21,7 +21,7 @@ export const namespaces: ResourceDef = {
   columns: [col('Name', NAME_DESCRIPTION), col('Status', 'The status of the namespace'), AGE],
   cells: (o, now) => [o.metadata?.name, o.status?.phase ?? '', age(o.metadata?.creationTimestamp, now)],
   selectableFields: (o) => ({ 'status.phase': o.status?.phase ?? '' }),
-  defaults: (o) => {
+  prepareForCreate: (o) => {
     // upstream namespaceStrategy.PrepareForCreate: the `kubernetes` finalizer and phase Active.
     o.spec ??= {};
     const fin: string[] = Array.isArray(o.spec.finalizers) ? o.spec.finalizers : [];

@@ -14,7 +14,11 @@ export const pods: ResourceDef = {
   categories: ['all'],
   nameRule: 'subdomain',
   statusSubresource: true,
-  subresources: [{ name: 'status', verbs: ['get', 'patch', 'update'] }],
+  subresources: [
+    { name: 'status', verbs: ['get', 'patch', 'update'] },
+    // POST a core/v1 Binding to assign the pod to a node (the scheduler's call); see pod-binding.ts.
+    { name: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] },
+  ],
   returnDeletedObject: true,
   columns: [
     col('Name', NAME_DESCRIPTION),
@@ -41,8 +45,12 @@ export const pods: ResourceDef = {
   defaults: (o) => {
     o.spec ??= {};
     defaultPodSpec(o.spec);
-    // PrepareForCreate: a new pod always starts Pending with a QoS class (upstream podStrategy.PrepareForCreate).
-    o.status = { phase: 'Pending', qosClass: qosClass(o.spec) };
+    // SetDefaults_Pod (pods only, not templates).
+    o.spec.enableServiceLinks ??= true;
+  },
+  // A new pod always starts Pending with a QoS class (upstream podStrategy.PrepareForCreate).
+  prepareForCreate: (o) => {
+    o.status = { phase: 'Pending', qosClass: qosClass(o.spec ?? {}) };
   },
   // A pod bound to a node is deleted gracefully: the kubelet finishes the deletion (upstream podStrategy.CheckGracefulDelete).
   defaultGracePeriod: (o) => {

@@ -76,6 +76,8 @@ export const services: ResourceDef = {
       p.protocol ??= 'TCP';
       p.targetPort ??= p.port;
     }
+  },
+  prepareForCreate: (o) => {
     o.status = { loadBalancer: {} };
   },
 };
