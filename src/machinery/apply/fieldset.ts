@@ -66,9 +66,11 @@ export function intersection(a: FieldTree, b: FieldTree): FieldTree {
 /** Adds `path` as a member: its last node is a leaf or gets `.` when it has children. */
 export function addMember(t: FieldTree, path: string[]): void {
   let node = t;
-  for (const el of path) {
-    let next = node.get(el);
-    if (!next) node.set(el, (next = new Map()));
+  for (let i = 0; i < path.length; i++) {
+    let next = node.get(path[i]);
+    if (!next) node.set(path[i], (next = new Map()));
+    // An existing leaf that gains children stays a member: it gets `.`.
+    else if (next.size === 0 && i < path.length - 1) next.set(SELF, new Map());
     node = next;
   }
   if (node.size > 0 && !node.has(SELF)) node.set(SELF, new Map());

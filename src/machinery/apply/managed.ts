@@ -153,7 +153,8 @@ export function applyConfig(live: Obj | undefined, config: Obj, ctx: FieldManage
   const previous = entries.find((e) => sameIdentity(e, ctx.manager, 'Apply', ctx.subresource))?.fields ?? emptySet();
   let othersOwn = emptySet();
   for (const e of entries) if (!sameIdentity(e, ctx.manager, 'Apply', ctx.subresource)) othersOwn = union(othersOwn, e.fields);
-  const dropped = members(difference(difference(previous, applied), othersOwn)).sort((a, b) => b.length - a.length);
+  // Shallow paths first: removing a list item makes its fields' removals no-ops.
+  const dropped = members(difference(difference(previous, applied), othersOwn)).sort((a, b) => a.length - b.length);
   for (const p of dropped) removePath(object, p);
   object = pruneEmpty(object);
   upsert(entries, ctx, 'Apply', applied, true);
@@ -188,7 +189,7 @@ function conflictError(conflicts: { manager: Entry; path: string[] }[]): ApiErro
     const lines: string[] = [];
     for (const m of [...byManager.keys()].sort()) {
       lines.push(`conflicts with ${m}:`);
-      for (const p of byManager.get(m)!) lines.push(`- ${p}`);
+      for (const p of byManager.get(m)!.sort()) lines.push(`- ${p}`);
     }
     message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
   }

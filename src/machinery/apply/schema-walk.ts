@@ -69,8 +69,9 @@ function walkField(v: unknown, f: FieldFact | undefined, path: string[], out: Fi
       if (!key) continue;
       const itemPath = [...path, key];
       add(out, itemPath);
-      addMember(out, itemPath);
       walkObject(item, f?.type, itemPath, out);
+      // The item itself is a member (`.`) besides its fields.
+      addMember(out, itemPath);
     }
     return;
   }
