@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
 import { errors, successStatus } from '../machinery/errors.js';
+import { unmarshalTypeError } from '../machinery/patch/errors.js';
 import { buildFilter } from '../registry/filter.js';
 import { bindPod } from '../registry/resources/core/pod-binding.js';
 import type { GenericStore } from '../registry/store.js';
@@ -68,11 +69,44 @@ function checkBodyType(def: ResourceDef, body: Obj, expectKind = def.kind, expec
   body.kind = expectKind;
 }
 
+const META_STRINGS = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion'];
+
+/**
+ * upstream decodes bodies into typed structs: wrong JSON types in ObjectMeta, spec or status are a 400 decode error,
+ * never stored (nor handed to defaulting code that expects objects). `body` has kind/apiVersion set already.
+ */
+function checkDecodedTypes(body: Obj): void {
+  const kind = String(body.kind);
+  const version = String(body.apiVersion).split('/').pop();
+  const fail = (value: unknown, struct: string, field: string, goType: string): never => {
+    const why = unmarshalTypeError(value, goType, { struct, name: field });
+    throw errors.badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: ${why}`);
+  };
+  for (const part of ['spec', 'status']) {
+    const v = body[part];
+    if (v != null && (typeof v !== 'object' || Array.isArray(v))) fail(v, kind, part, `v1.${kind}${part === 'spec' ? 'Spec' : 'Status'}`);
+  }
+  const meta = body.metadata;
+  if (meta == null) return;
+  for (const f of META_STRINGS) if (meta[f] != null && typeof meta[f] !== 'string') fail(meta[f], 'ObjectMeta', `metadata.${f}`, 'string');
+  for (const f of ['labels', 'annotations']) {
+    const v = meta[f];
+    if (v == null) continue;
+    if (typeof v !== 'object' || Array.isArray(v)) fail(v, 'ObjectMeta', `metadata.${f}`, 'map[string]string');
+    for (const x of Object.values(v)) if (x != null && typeof x !== 'string') fail(x, 'ObjectMeta', `metadata.${f}`, 'string');
+  }
+  const fin = meta.finalizers;
+  if (fin == null) return;
+  if (!Array.isArray(fin)) fail(fin, 'ObjectMeta', 'metadata.finalizers', '[]string');
+  for (const x of fin) if (x != null && typeof x !== 'string') fail(x, 'ObjectMeta', 'metadata.finalizers', 'string');
+}
+
 function checkBodyName(r: ResourceRequest, body: Obj): void {
   const meta = body.metadata;
   if (meta !== undefined && (meta === null || typeof meta !== 'object' || Array.isArray(meta))) {
     throw errors.badRequest('metadata must be an object');
   }
+  checkDecodedTypes(body);
   if (r.def.namespaced && r.namespace && meta?.namespace && meta.namespace !== r.namespace) {
     throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
@@ -93,6 +127,7 @@ export async function handleResource(r: ResourceRequest, d: ResourceDeps): Promi
   const format = chooseFormat(r.req.headers.accept);
   const { def, method } = r;
   if (r.subresource) return handleSubresource(r, d, format);
+  if (def.review && method !== 'POST') throw errors.methodNotAllowed();
 
   if (r.name === undefined) {
     if (method === 'GET') {
@@ -104,6 +139,7 @@ export async function handleResource(r: ResourceRequest, d: ResourceDeps): Promi
       const body = decodeObjectBody(await readBody(r.req), r.req.headers['content-type']);
       checkBodyType(def, body);
       checkBodyName(r, body);
+      if (def.review) return sendObject(r.res, 201, def.review(body), format === 'table' ? 'json' : format);
       const created = await d.store.createStored(def, r.namespace, body, { dryRun: dryRunOf(r.query), fieldManager: managerOf(r) });
       return sendOne(r, d, 201, created.object, format, created.json);
     }
@@ -194,12 +230,28 @@ function watch(r: ResourceRequest, d: ResourceDeps, format: OutputFormat): void 
   runWatch(d.store.storage, d.clock, params, sink);
 }
 
+/** The typed decode of a DeleteOptions body: wrong JSON types are a 400, not a crash further down. */
+function checkDeleteOptionTypes(body: Obj): void {
+  const fail = (value: unknown, field: string, goType: string): never => {
+    throw errors.badRequest(unmarshalTypeError(value, goType, { struct: 'DeleteOptions', name: field }));
+  };
+  const grace = body.gracePeriodSeconds;
+  if (grace != null && !Number.isInteger(grace)) fail(grace, 'gracePeriodSeconds', 'int64');
+  for (const f of ['propagationPolicy', 'kind', 'apiVersion']) if (body[f] != null && typeof body[f] !== 'string') fail(body[f], f, 'string');
+  if (body.orphanDependents != null && typeof body.orphanDependents !== 'boolean') fail(body.orphanDependents, 'orphanDependents', 'bool');
+  const pre = body.preconditions;
+  if (pre == null) return;
+  if (typeof pre !== 'object' || Array.isArray(pre)) fail(pre, 'preconditions', 'v1.Preconditions');
+  for (const f of ['uid', 'resourceVersion']) if (pre[f] != null && typeof pre[f] !== 'string') fail(pre[f], `preconditions.${f}`, 'string');
+}
+
 async function readDeleteOptions(r: ResourceRequest): Promise<Obj> {
   const raw = r.method === 'DELETE' ? await readBody(r.req) : Buffer.alloc(0);
   const body: Obj = raw.length && raw.toString('utf8').trim() ? decodeObjectBody(raw, r.req.headers['content-type']) : {};
   if (body.kind !== undefined && body.kind !== 'DeleteOptions') {
     throw errors.badRequest(`the kind in the data (${body.kind}) does not match the expected kind (DeleteOptions)`);
   }
+  checkDeleteOptionTypes(body);
   const q = r.query;
   const grace = parseIntParam('gracePeriodSeconds', q.gracePeriodSeconds);
   if (grace !== undefined) body.gracePeriodSeconds = grace;

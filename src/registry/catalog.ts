@@ -15,6 +15,7 @@ import { replicasets } from './resources/apps/replicasets.js';
 import { statefulsets } from './resources/apps/statefulsets.js';
 import { leases } from './resources/coordination/leases.js';
 import { endpointslices } from './resources/discovery/endpointslices.js';
+import { selfsubjectaccessreviews, selfsubjectreviews, selfsubjectrulesreviews } from './resources/authorization/reviews.js';
 import { groupVersion, type ResourceDef } from './types.js';
 
 export const BUILTIN_RESOURCES: ResourceDef[] = [
@@ -34,6 +35,9 @@ export const BUILTIN_RESOURCES: ResourceDef[] = [
   controllerrevisions,
   leases,
   endpointslices,
+  selfsubjectaccessreviews,
+  selfsubjectrulesreviews,
+  selfsubjectreviews,
 ];
 
 export interface GroupInfo {

@@ -59,6 +59,8 @@ export interface ResourceDef {
   prepareForUpdate?: (obj: Obj, old: Obj) => void;
   /** Graceful deletion period for DELETE without gracePeriodSeconds; undefined/0 deletes at once. */
   defaultGracePeriod?: (obj: Obj) => number;
+  /** A create-only review resource: POST answers 201 with this result and nothing is stored. */
+  review?: (obj: Obj) => Obj;
   /** DELETE answers with the object instead of a Status (upstream ReturnDeletedObject). */
   returnDeletedObject?: boolean;
 }
