@@ -2,6 +2,7 @@
 // decoded (upstream k8s.io/apiserver/pkg/endpoints/handlers/negotiation).
 import { parse as parseYaml } from 'yaml';
 import { errors } from '../machinery/errors.js';
+import { decodeKubernetesProtobuf, KubernetesProtobufError } from '../machinery/protobuf/index.js';
 
 export type OutputFormat = 'json' | 'yaml' | 'table';
 
@@ -60,9 +61,21 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
-/** Decodes a create/update body (JSON or YAML) into an object; 400/415 otherwise. */
+/**
+ * Decodes a create/update/delete-options body (JSON, YAML or Kubernetes protobuf) into the JSON object; 400/415
+ * otherwise. Protobuf bodies come out as the object a JSON client would have sent, kind and apiVersion included.
+ */
 export function decodeObjectBody(body: Buffer, contentType: string | undefined): Record<string, any> {
   const type = mediaType(contentType) || 'application/json';
+  if (type === 'application/vnd.kubernetes.protobuf') {
+    try {
+      return decodeKubernetesProtobuf(body).object;
+    } catch (err) {
+      // upstream answers every undecodable body of a supported media type with 400 (transformDecodeError)
+      if (err instanceof KubernetesProtobufError) throw errors.badRequest(err.message);
+      throw err;
+    }
+  }
   const text = body.toString('utf8');
   let value: unknown;
   if (type === 'application/json') {
