@@ -18,7 +18,7 @@ export class WorkQueue {
   private readonly processing = new Set<string>();
   private readonly dirtyWhileProcessing = new Set<string>();
   private readonly failures = new Map<string, number>();
-  private readonly delayed = new Map<string, TimerHandle>();
+  private readonly delayed = new Map<string, { timer: TimerHandle; at: number }>();
   private running = 0;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
@@ -41,23 +41,24 @@ export class WorkQueue {
     this.pump();
   }
 
-  /** Adds the key after `ms` (deduplicated: an earlier pending add wins). */
+  /** Adds the key after `ms` (deduplicated: the earliest pending add wins, like client-go's delaying queue). */
   addAfter(key: string, ms: number): void {
     if (this.stopped) return;
     if (ms <= 0) return this.add(key);
-    if (this.delayed.has(key)) return;
-    this.delayed.set(
-      key,
-      this.clock.after(ms, () => {
-        this.delayed.delete(key);
-        this.add(key);
-      }),
-    );
+    const at = this.clock.now() + ms;
+    const pending = this.delayed.get(key);
+    if (pending && pending.at <= at) return;
+    pending?.timer.cancel();
+    const timer = this.clock.after(ms, () => {
+      this.delayed.delete(key);
+      this.add(key);
+    });
+    this.delayed.set(key, { timer, at });
   }
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.delayed.values()) t.cancel();
+    for (const t of this.delayed.values()) t.timer.cancel();
     this.delayed.clear();
   }
 
