@@ -1,6 +1,6 @@
 // The Kubernetes version kubesim reports. The version-dispatching kubectl picks its client from the minor version,
 // which changes wire behaviour (1.32+ sends protobuf request bodies), so it is a deliberate, configurable choice.
-export const DEFAULT_KUBERNETES_VERSION = 'v1.31.9';
+export const DEFAULT_KUBERNETES_VERSION = 'v1.33.1';
 
 export function versionInfo(gitVersion: string): Record<string, string> {
   const m = /^v(\d+)\.(\d+)/.exec(gitVersion);

@@ -19,6 +19,8 @@ export interface PatchOptions {
   fieldManager?: string;
   subresource?: 'status';
   force?: boolean;
+  /** Field validation of the patched object or applied configuration (see field-validation.ts). */
+  checkFields?: (obj: Obj) => Obj;
 }
 
 function parsePatchBody(type: string, raw: Buffer): unknown {
@@ -85,6 +87,7 @@ export async function applyPatchBody(
       if (patched.apiVersion !== gvk.apiVersion || patched.kind !== gvk.kind) {
         throw errors.badRequest(`the API version in the data (${patched.apiVersion}) does not match the expected API version (${gvk.apiVersion})`);
       }
+      if (opts.checkFields) opts.checkFields(patched);
       const rv = (patch as Obj)?.metadata?.resourceVersion;
       if (type !== JSON_PATCH && rv && rv !== current.metadata?.resourceVersion) {
         // A resourceVersion in the patch is a precondition (kubectl diff and apply send it).
@@ -116,7 +119,7 @@ async function serverSideApply(
     ]);
   }
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw errors.badRequest('error decoding YAML: the apply patch must be an object');
-  const config = patch as Obj;
+  const config = opts.checkFields ? opts.checkFields(patch as Obj) : (patch as Obj);
   if (config.apiVersion !== apiVersion) {
     throw errors.badRequest(`the API version in the data (${config.apiVersion}) does not match the expected API version (${apiVersion})`);
   }

@@ -2,13 +2,14 @@
 // (upstream k8s.io/apiserver/pkg/endpoints/handlers: get.go, create.go, update.go, patch.go, delete.go, watch.go).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
-import { errors, successStatus } from '../machinery/errors.js';
+import { ApiError, errors, successStatus } from '../machinery/errors.js';
 import { unmarshalTypeError } from '../machinery/patch/errors.js';
 import { buildFilter } from '../registry/filter.js';
 import { bindPod } from '../registry/resources/core/pod-binding.js';
 import type { GenericStore } from '../registry/store.js';
 import { groupVersion, type Obj, type ResourceDef } from '../registry/types.js';
 import { chooseFormat, decodeObjectBody, mediaType, parseBool, parseIntParam, type OutputFormat } from './negotiation.js';
+import { fieldChecker, fieldValidationOf } from './field-validation.js';
 import { APPLY_PATCH, applyPatchBody, PATCH_TYPES } from './patch.js';
 import { readBody, sendJsonText, sendObject } from './respond.js';
 import { readScale, scaleTransform } from './scale.js';
@@ -140,7 +141,8 @@ export async function handleResource(r: ResourceRequest, d: ResourceDeps): Promi
       checkBodyType(def, body);
       checkBodyName(r, body);
       if (def.review) return sendObject(r.res, 201, def.review(body), format === 'table' ? 'json' : format);
-      const created = await d.store.createStored(def, r.namespace, body, { dryRun: dryRunOf(r.query), fieldManager: managerOf(r) });
+      const checked = (await fieldChecker(def, fieldValidationOf(r.query), r.res))(body);
+      const created = await d.store.createStored(def, r.namespace, checked, { dryRun: dryRunOf(r.query), fieldManager: managerOf(r) });
       return sendOne(r, d, 201, created.object, format, created.json);
     }
     if (method === 'DELETE') {
@@ -159,7 +161,8 @@ export async function handleResource(r: ResourceRequest, d: ResourceDeps): Promi
       const body = decodeObjectBody(await readBody(r.req), r.req.headers['content-type']);
       checkBodyType(def, body);
       checkBodyName(r, body);
-      const out = await d.store.update(def, r.namespace, r.name, body, { dryRun: dryRunOf(r.query), fieldManager: managerOf(r) });
+      const checked = (await fieldChecker(def, fieldValidationOf(r.query), r.res))(body);
+      const out = await d.store.update(def, r.namespace, r.name, checked, { dryRun: dryRunOf(r.query), fieldManager: managerOf(r) });
       return sendOne(r, d, out.created ? 201 : 200, out.object, format);
     }
     case 'PATCH':
@@ -319,7 +322,9 @@ async function patch(r: ResourceRequest, d: ResourceDeps, format: OutputFormat, 
   }
   const raw = await readBody(r.req);
   const dryRun = dryRunOf(r.query);
+  const checkFields = await fieldChecker(r.def, fieldValidationOf(r.query), r.res);
   const out = await applyPatchBody(d.store, r.def, r.namespace, r.name!, type, raw, {
+    checkFields,
     dryRun,
     // Apply needs an explicit manager (no User-Agent default), like upstream.
     fieldManager: type === APPLY_PATCH ? r.query.fieldManager : managerOf(r),
@@ -349,7 +354,20 @@ async function handleSubresource(r: ResourceRequest, d: ResourceDeps, format: Ou
     return sendOne(r, d, 200, out.object, format);
   }
   if (sub.name === 'scale') {
-    if (method === 'GET') return sendObject(r.res, 200, readScale(def, d.store.get(def, r.namespace, r.name).object as Obj), format === 'table' ? 'json' : format);
+    // upstream ScaleREST reports a missing parent as NotFound on "<plural>/scale" (e.g. deployments/scale.apps).
+    const scaleNotFound = (err: unknown): never => {
+      if (err instanceof ApiError && err.code === 404) throw errors.notFound({ group: def.group, resource: `${def.plural}/scale` }, r.name!);
+      throw err;
+    };
+    if (method === 'GET') {
+      let found;
+      try {
+        found = d.store.get(def, r.namespace, r.name);
+      } catch (err) {
+        scaleNotFound(err);
+      }
+      return sendObject(r.res, 200, readScale(def, found!.object as Obj), format === 'table' ? 'json' : format);
+    }
     const dryRun = dryRunOf(r.query);
     let transformBody: (scale: Obj) => Obj;
     if (method === 'PUT') {
@@ -364,7 +382,7 @@ async function handleSubresource(r: ResourceRequest, d: ResourceDeps, format: Ou
       const { patchScale } = await import('./patch.js');
       transformBody = (scale) => patchScale(scale, type, raw);
     }
-    const updated = await d.store.mutate(def, r.namespace, r.name, scaleTransform(def, transformBody), { dryRun, fieldManager: managerOf(r) });
+    const updated = await d.store.mutate(def, r.namespace, r.name, scaleTransform(def, transformBody), { dryRun, fieldManager: managerOf(r) }).catch(scaleNotFound);
     return sendObject(r.res, 200, readScale(def, updated), format === 'table' ? 'json' : format);
   }
   if (sub.name === 'finalize' && method === 'PUT') {
