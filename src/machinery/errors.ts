@@ -142,8 +142,9 @@ export const errors = {
   serviceUnavailable(message: string): ApiError {
     return new ApiError(503, 'ServiceUnavailable', message);
   },
+  /** upstream NewTimeoutError: the message gets a "Timeout: " prefix. */
   timeout(message: string, retryAfterSeconds = 0): ApiError {
-    return new ApiError(504, 'Timeout', message, { retryAfterSeconds });
+    return new ApiError(504, 'Timeout', `Timeout: ${message}`, { retryAfterSeconds });
   },
 };
 

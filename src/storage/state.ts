@@ -94,11 +94,10 @@ export class CommittedState {
     let i = start;
     let g = 0;
     let more = false;
+    const nextKey = (): string => (g < gone.length && (i >= end || gone[g] < this.keys.at(i)) ? gone[g++] : this.keys.at(i++));
+    const stateOf = (key: string): StoredObject | undefined => (then.has(key) ? then.get(key) : this.objects.get(key));
     while (i < end || g < gone.length) {
-      let key: string;
-      if (g < gone.length && (i >= end || gone[g] < this.keys.at(i))) key = gone[g++];
-      else key = this.keys.at(i++);
-      const o = then.has(key) ? then.get(key) : this.objects.get(key);
+      const o = stateOf(nextKey());
       if (!o || (filter && !filter(o.object))) continue;
       if (items.length >= limit) {
         more = true;
@@ -106,6 +105,10 @@ export class CommittedState {
       }
       items.push(o);
     }
-    return { items, revision: atRevision, more };
+    if (!more || filter) return { items, revision: atRevision, more };
+    // Unfiltered: count what is left, so later pages report remaining too (upstream remainingItemCount on every page).
+    let remaining = 1;
+    while (i < end || g < gone.length) if (stateOf(nextKey())) remaining++;
+    return { items, revision: atRevision, more, remaining };
   }
 }
