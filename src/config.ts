@@ -23,6 +23,17 @@ export interface ClusterOptions {
   components?: import('./client/component.js').ComponentFactory[];
   /** Receives log lines; defaults to silence in-process. */
   log?: (line: string) => void;
+  /** Number of worker nodes of the default cluster (fixtures are loaded at first start only). */
+  nodes?: number;
+  /** The fixture loaded into a fresh store (a name under fixtures/ or a directory); false loads none. Defaults to
+   * 'default' when `components` is not given (the full cluster), to none when it is (tests choose what they run). */
+  fixture?: string | false;
+  /** The clock for every delay and timestamp: 'real' (default), 'virtual' (a VirtualClock starting at the real time
+   * now, moved only by `cluster.clock.advance()`), or a Clock of your own (e.g. `new VirtualClock(startDate)`). */
+  clock?: import('./clock.js').Clock | 'virtual' | 'real';
+  /** Where the state lives: 'memory', or a LevelDB directory. Wins over inMemory/dataDir. In process, the default is
+   * memory unless dataDir is given (the CLI defaults to LevelDB in ./.kubesim). */
+  store?: 'memory' | (string & {});
 }
 
 export const DEFAULTS = {
@@ -34,6 +45,7 @@ export const DEFAULTS = {
   kubeconfig: 'kubeconfig',
   kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
   historyLimit: 100_000,
+  nodes: 2,
 } as const;
 
 export interface EnvConfig {
@@ -44,10 +56,12 @@ export interface EnvConfig {
   kubeconfig?: string;
   kubernetesVersion?: string;
   historyLimit?: number;
+  nodes?: number;
+  clock?: 'virtual' | 'real';
 }
 
 /** KUBESIM_PORT, KUBESIM_HOST, KUBESIM_DATA_DIR, KUBESIM_IN_MEMORY, KUBESIM_KUBECONFIG, KUBESIM_KUBERNETES_VERSION,
- * KUBESIM_HISTORY_LIMIT. */
+ * KUBESIM_HISTORY_LIMIT, KUBESIM_NODES, KUBESIM_CLOCK. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
   const bool = (v: string | undefined) => (v === undefined || v === '' ? undefined : ['1', 'true', 'yes'].includes(v.toLowerCase()));
@@ -59,7 +73,17 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     kubeconfig: env.KUBESIM_KUBECONFIG || undefined,
     kubernetesVersion: env.KUBESIM_KUBERNETES_VERSION || undefined,
     historyLimit: num(env.KUBESIM_HISTORY_LIMIT),
+    nodes: num(env.KUBESIM_NODES),
+    clock: clockName(env.KUBESIM_CLOCK),
   };
+}
+
+/** 'virtual' | 'real' (case-insensitive); anything else is an error worth stopping for, not a silent real clock. */
+export function clockName(v: string | undefined): 'virtual' | 'real' | undefined {
+  if (v === undefined || v === '') return undefined;
+  const name = v.toLowerCase();
+  if (name === 'virtual' || name === 'real') return name;
+  throw new Error(`KUBESIM_CLOCK must be "virtual" or "real", not ${JSON.stringify(v)}`);
 }
 
 export function resolvePath(p: string): string {

@@ -28,7 +28,8 @@ export async function fieldChecker(def: ResourceDef, mode: FieldValidation, res:
   const detect = await loadUnknownFieldsDetector();
   const gvk = { group: def.group, version: def.version, kind: def.kind };
   return (obj) => {
-    const unknown = detect ? detect(gvk, obj) : [];
+    // Custom resources report what their structural schema would prune (upstream's CRD strict decoding).
+    const unknown = def.unknownFields ? def.unknownFields(obj) : detect ? detect(gvk, obj) : [];
     if (!unknown.length) return obj;
     if (mode === 'Strict') throw errors.badRequest(strictDecodingMessage(gvk, unknown));
     if (mode === 'Warn') {

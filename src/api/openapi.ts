@@ -4,6 +4,7 @@
 // kube-openapi's handler3: ETag = content hash, 304 on If-None-Match, immutable caching when the URL carries the
 // current `hash`, and a redirect to the current URL when it carries an old one.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { wallClock } from '../clock.js';
 import { errors } from '../machinery/errors.js';
 import { BUILTIN_RESOURCES, Catalog } from '../registry/catalog.js';
 import { OpenAPIV3Documents, type ServedDocument } from '../openapi/document.js';
@@ -19,16 +20,17 @@ export interface OpenAPIOptions {
 }
 
 let builtin: Catalog | undefined;
-const documents = new WeakMap<Catalog, Promise<OpenAPIV3Documents | undefined>>();
+const documents = new WeakMap<Catalog, { generation: number; docs: Promise<OpenAPIV3Documents | undefined> }>();
 
-/** The v3 documents of a catalogue, built on first use and kept (undefined when the schemas are unavailable). */
+/** The v3 documents of a catalogue, built on first use and kept until the catalogue changes (custom resources come
+ * and go: the index then carries new hashes, so kubectl refetches). Undefined when the schemas are unavailable. */
 export function openAPIV3Documents(catalog: Catalog, log?: (line: string) => void): Promise<OpenAPIV3Documents | undefined> {
-  let docs = documents.get(catalog);
-  if (!docs) {
-    docs = loadArtifact(log).then((artifact) => artifact && new OpenAPIV3Documents(catalog, artifact));
-    documents.set(catalog, docs);
+  let entry = documents.get(catalog);
+  if (!entry || entry.generation !== catalog.generation) {
+    entry = { generation: catalog.generation, docs: loadArtifact(log).then((artifact) => artifact && new OpenAPIV3Documents(catalog, artifact)) };
+    documents.set(catalog, entry);
   }
-  return docs;
+  return entry.docs;
 }
 
 /** Whether an If-None-Match header (a list of entity tags, or `*`) matches. */
@@ -83,7 +85,8 @@ async function handleV3(req: IncomingMessage, res: ServerResponse, path: string,
     res.end();
     return;
   }
-  const expires = new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString();
+  // Wall time on purpose: HTTP caches compare Expires with their own clocks, not the cluster's (maybe virtual) one.
+  const expires = new Date(wallClock.now() + 365 * 24 * 3600 * 1000).toUTCString();
   send(req, res, doc, { 'Cache-Control': 'public, immutable', Expires: expires, Vary: 'Accept' });
 }
 

@@ -31,6 +31,17 @@ export interface ResourceRequest {
 export interface ResourceDeps {
   store: GenericStore;
   clock: Clock;
+  /** The version reported at /version (decides which deprecation warnings are sent). */
+  kubernetesVersion?: string;
+}
+
+/** The deprecation warning of a built-in API when the reported version is at or past its deprecation. */
+function deprecationWarning(def: ResourceDef, version: string | undefined): string | undefined {
+  const m = /^v?(\d+)\.(\d+)/.exec(version ?? '');
+  if (!def.deprecated || !m) return undefined;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  const since = def.deprecated.since;
+  return major > since.major || (major === since.major && minor >= since.minor) ? def.deprecated.warning : undefined;
 }
 
 /** The field manager of a write: the query parameter, else the User-Agent's product (upstream prefixFromUserAgent). */
@@ -76,14 +87,15 @@ const META_STRINGS = ['name', 'generateName', 'namespace', 'uid', 'resourceVersi
  * upstream decodes bodies into typed structs: wrong JSON types in ObjectMeta, spec or status are a 400 decode error,
  * never stored (nor handed to defaulting code that expects objects). `body` has kind/apiVersion set already.
  */
-function checkDecodedTypes(body: Obj): void {
+function checkDecodedTypes(body: Obj, custom = false): void {
   const kind = String(body.kind);
   const version = String(body.apiVersion).split('/').pop();
   const fail = (value: unknown, struct: string, field: string, goType: string): never => {
     const why = unmarshalTypeError(value, goType, { struct, name: field });
     throw errors.badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: ${why}`);
   };
-  for (const part of ['spec', 'status']) {
+  // Custom resources have no typed spec/status: their schema validation reports wrong types (422, not 400).
+  for (const part of custom ? [] : ['spec', 'status']) {
     const v = body[part];
     if (v != null && (typeof v !== 'object' || Array.isArray(v))) fail(v, kind, part, `v1.${kind}${part === 'spec' ? 'Spec' : 'Status'}`);
   }
@@ -107,7 +119,7 @@ function checkBodyName(r: ResourceRequest, body: Obj): void {
   if (meta !== undefined && (meta === null || typeof meta !== 'object' || Array.isArray(meta))) {
     throw errors.badRequest('metadata must be an object');
   }
-  checkDecodedTypes(body);
+  checkDecodedTypes(body, r.def.custom);
   if (r.def.namespaced && r.namespace && meta?.namespace && meta.namespace !== r.namespace) {
     throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
@@ -127,6 +139,12 @@ function sendOne(r: ResourceRequest, d: ResourceDeps, code: number, obj: Obj, fo
 export async function handleResource(r: ResourceRequest, d: ResourceDeps): Promise<void> {
   const format = chooseFormat(r.req.headers.accept);
   const { def, method } = r;
+  // Deprecated custom resource versions warn on every request (upstream's deprecation Warning header).
+  if (def.warning) r.res.setHeader('Warning', [`299 - ${JSON.stringify(def.warning)}`]);
+  const deprecation = deprecationWarning(def, d.kubernetesVersion);
+  if (deprecation) r.res.setHeader('Warning', [`299 - ${JSON.stringify(deprecation)}`]);
+  // Computed views (metrics.k8s.io) are read-only and cannot be watched, like metrics-server.
+  if (def.computed && (method !== 'GET' || r.subresource || parseBool(r.query.watch))) throw errors.methodNotAllowed();
   if (r.subresource) return handleSubresource(r, d, format);
   if (def.review && method !== 'POST') throw errors.methodNotAllowed();
 
@@ -312,8 +330,9 @@ async function deleteCollection(r: ResourceRequest, d: ResourceDeps): Promise<vo
 
 async function patch(r: ResourceRequest, d: ResourceDeps, format: OutputFormat, subresource?: 'status'): Promise<void> {
   const type = mediaType(r.req.headers['content-type']);
-  if (!PATCH_TYPES.includes(type)) {
-    throw errors.unsupportedMediaType(PATCH_TYPES.join(', '));
+  const served = r.def.patchTypes ?? PATCH_TYPES;
+  if (!served.includes(type)) {
+    throw errors.unsupportedMediaType(served.join(', '));
   }
   if (type !== APPLY_PATCH && r.query.force !== undefined) {
     throw errors.invalid('meta.k8s.io', 'PatchOptions', '', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch', [
@@ -382,7 +401,7 @@ async function handleSubresource(r: ResourceRequest, d: ResourceDeps, format: Ou
       const { patchScale } = await import('./patch.js');
       transformBody = (scale) => patchScale(scale, type, raw);
     }
-    const updated = await d.store.mutate(def, r.namespace, r.name, scaleTransform(def, transformBody), { dryRun, fieldManager: managerOf(r) }).catch(scaleNotFound);
+    const updated = await d.store.mutate(def, r.namespace, r.name, scaleTransform(def, transformBody), { dryRun, fieldManager: managerOf(r), managedFieldsSubresource: 'scale' }).catch(scaleNotFound);
     return sendObject(r.res, 200, readScale(def, updated), format === 'table' ? 'json' : format);
   }
   if (sub.name === 'finalize' && method === 'PUT') {

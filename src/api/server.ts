@@ -26,6 +26,8 @@ export interface ApiServerDeps {
   kubernetesVersion: string;
   isReady: () => boolean;
   log?: (line: string) => void;
+  /** kubesim's own endpoints under /kubesim/ (clock, snapshots: src/admin.ts); 404 when absent. */
+  admin?: (req: http.IncomingMessage, res: http.ServerResponse, path: string, query: Record<string, string>) => Promise<void>;
 }
 
 export interface ApiServer {
@@ -94,7 +96,11 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
 
 async function dispatch(deps: ApiServerDeps, req: http.IncomingMessage, res: http.ServerResponse, path: string, query: Record<string, string>): Promise<void> {
   const method = req.method ?? 'GET';
-  if (path === '/openapi' || path.startsWith('/openapi/') || path === '/swagger-2.0.0.pb-v1') return handleOpenAPI(req, res, path);
+  if (path === '/openapi' || path.startsWith('/openapi/') || path === '/swagger-2.0.0.pb-v1') return handleOpenAPI(req, res, path, { catalog: deps.catalog, log: deps.log });
+  if (path.startsWith('/kubesim/')) {
+    if (!deps.admin) throw errors.pathNotFound();
+    return deps.admin(req, res, path, query);
+  }
   const route = deps.router.match(method, path, query);
   if (!route) throw errors.pathNotFound();
   const p = route.params;
@@ -132,7 +138,7 @@ async function dispatch(deps: ApiServerDeps, req: http.IncomingMessage, res: htt
       return sendObject(res, 200, apiResourceList(deps.catalog, p.group, p.version));
     default: {
       const target = resolveTarget(deps.catalog, route.operationId, p);
-      return handleResource({ req, res, method, query, ...target }, { store: deps.store, clock: deps.clock });
+      return handleResource({ req, res, method, query, ...target }, { store: deps.store, clock: deps.clock, kubernetesVersion: deps.kubernetesVersion });
     }
   }
 }

@@ -60,6 +60,11 @@ export function runWatch(storage: Storage, clock: Clock, p: WatchParams, sink: W
   const apiVersion = groupVersion(def);
   let first = true;
   const encode = (type: string, objJson: string | undefined, obj: Obj): string => {
+    // Custom resources are served in the watched version (upstream converts every event from the storage version).
+    if (def.codec && type !== 'ERROR') {
+      obj = def.codec.decode(obj);
+      objJson = undefined;
+    }
     if (p.table && type !== 'BOOKMARK' && type !== 'ERROR') {
       // Like upstream's TableConvertor, each event's Table carries the object's resourceVersion.
       const table = buildTable(def, [obj], clock.now(), p.includeObject, { resourceVersion: obj.metadata?.resourceVersion }, first);

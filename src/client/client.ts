@@ -1,11 +1,13 @@
 // The in-process client: controllers, the scheduler and simulated kubelets act only through it, and it goes through
 // the same registry path as HTTP (defaults, validation, conflicts, finalizers, watch events), so a real component
 // could replace ours and ours could drive a real cluster.
-import { ApiError } from '../machinery/errors.js';
+import { ApiError, errors } from '../machinery/errors.js';
+import { readScale, scaleTransform } from '../api/scale.js';
 import { applyPatch, JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH } from '../api/patch.js';
 import type { Catalog } from '../registry/catalog.js';
 import { buildFilter } from '../registry/filter.js';
 import { listPrefix } from '../registry/keys.js';
+import { bindPod } from '../registry/resources/core/pod-binding.js';
 import type { GenericStore } from '../registry/store.js';
 import { groupVersion, type Obj, type ResourceDef } from '../registry/types.js';
 import type { StorageEvent, Watcher } from '../storage/interface.js';
@@ -61,6 +63,25 @@ export class ResourceClient {
     return { items: page.items.map((i) => i.object as Obj), resourceVersion: page.resourceVersion };
   }
 
+  /** GET <resource>/NAME/scale: the autoscaling/v1 Scale view, or undefined when the object does not exist. */
+  getScale(namespace: string | undefined, name: string): Obj | undefined {
+    this.requireScale(name);
+    const obj = this.get(namespace, name);
+    return obj && readScale(this.def, obj);
+  }
+
+  /** PUT <resource>/NAME/scale: sets the replica count only (upstream ScaleREST), returning the new Scale. */
+  async updateScale(namespace: string | undefined, name: string, replicas: number): Promise<Obj> {
+    this.requireScale(name);
+    const change = (scale: Obj) => ({ ...scale, spec: { ...scale.spec, replicas } });
+    const updated = await this.store.mutate(this.def, this.ns(namespace), name, scaleTransform(this.def, change), { fieldManager: this.manager });
+    return readScale(this.def, updated);
+  }
+
+  private requireScale(name: string): void {
+    if (!this.def.subresources?.some((s) => s.name === 'scale')) throw errors.notFound({ group: this.def.group, resource: `${this.def.plural}/scale` }, name);
+  }
+
   create(namespace: string | undefined, obj: Obj): Promise<Obj> {
     const body = { ...obj, apiVersion: groupVersion(this.def), kind: this.def.kind };
     return this.store.create(this.def, this.ns(namespace), body, { fieldManager: this.manager });
@@ -102,7 +123,13 @@ export class ResourceClient {
   watch(namespace: string | undefined, fromRevision: number, onEvent: (e: ClientWatchEvent) => void, onClose?: () => void): Watcher {
     return this.store.storage.watch(listPrefix(this.def, this.ns(namespace)), {
       fromRevision,
-      onEvent: (e: StorageEvent) => onEvent({ type: e.type, object: e.object as Obj, old: e.prevObject as Obj | undefined, revision: e.revision }),
+      onEvent: (e: StorageEvent) => {
+        // Custom resources: every event in this client's version (upstream converts from the storage version).
+        const codec = this.def.codec;
+        const object = codec ? codec.decode(e.object as Obj) : (e.object as Obj);
+        const old = e.prevObject && codec ? codec.decode(e.prevObject as Obj) : (e.prevObject as Obj | undefined);
+        onEvent({ type: e.type, object, old, revision: e.revision });
+      },
       onClose: () => onClose?.(),
     });
   }
@@ -127,9 +154,28 @@ export class Client {
     return this.catalog.resources;
   }
 
+  /** One definition per resource, in its preferred version (upstream ServerPreferredResources): what namespace
+   * deletion and the garbage collector iterate, so a multi-version custom resource is handled once. */
+  preferredDefinitions(): ResourceDef[] {
+    // Computed views (metrics.k8s.io) hold nothing to delete or own (upstream skips resources without delete/watch).
+    return this.catalog.preferred().filter((d) => !d.computed);
+  }
+
+  /** Calls `fn` when resources start or stop being served (custom resources); returns the unsubscribe function. */
+  onDefinitionsChanged(fn: (change: { added: ResourceDef[]; removed: ResourceDef[] }) => void): () => void {
+    return this.catalog.onChange(fn);
+  }
+
   /** PUT namespaces/NAME/finalize: replaces spec.finalizers (the namespace controller's last step). */
   finalizeNamespace(name: string, finalizers: string[]): Promise<Obj> {
     return this.store.finalizeNamespace(name, finalizers, false);
+  }
+
+  /** POST pods/NAME/binding: assigns a pending pod to `nodeName` (409 Conflict when it is already bound). */
+  bindPod(namespace: string, name: string, nodeName: string, opts: { uid?: string; annotations?: Record<string, string> } = {}): Promise<Obj> {
+    const def = this.catalog.lookup('', 'v1', 'pods')!;
+    const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, uid: opts.uid, annotations: opts.annotations }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } };
+    return bindPod(this.store, def, namespace, name, binding, { fieldManager: this.manager });
   }
 
   /** The same client acting as another component (field manager / event source). */

@@ -9,6 +9,8 @@ export interface ComponentContext {
   informers: InformerFactory;
   clock: Clock;
   log: (line: string) => void;
+  /** The Kubernetes version the cluster reports (simulated kubelets report it as their kubeletVersion). */
+  kubernetesVersion?: string;
 }
 
 export interface Component {

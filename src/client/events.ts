@@ -10,6 +10,18 @@ export interface EventSource {
   host?: string;
 }
 
+/** The last suffix per cluster clock: clusters in one process stay independent (one clock per cluster). */
+const lastSuffixes = new WeakMap<Clock, number>();
+
+/** Upstream names events `<object>.<UnixNano hex>`: increasing, so name order is creation order even for events
+ * recorded within one millisecond (a kubelet's Pulling/Pulled/Created/Started). Microseconds plus a random start
+ * keep names apart across processes sharing a store; the max() keeps them increasing within this one. */
+function nextEventSuffix(clock: Clock): number {
+  const suffix = Math.max(clock.now() * 1000 + Math.floor(Math.random() * 100), (lastSuffixes.get(clock) ?? 0) + 1);
+  lastSuffixes.set(clock, suffix);
+  return suffix;
+}
+
 export class EventRecorder {
   private readonly seen = new Map<string, { name: string; namespace: string; count: number }>();
 
@@ -38,7 +50,7 @@ export class EventRecorder {
         .catch(() => undefined);
       if (updated) return;
     }
-    const name = `${m.name}.${(this.clock.now() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`;
+    const name = `${m.name}.${nextEventSuffix(this.clock).toString(16)}`;
     const involvedObject: Obj = { kind: obj.kind, namespace: m.namespace, name: m.name, uid: m.uid, apiVersion: obj.apiVersion, resourceVersion: m.resourceVersion };
     if (fieldPath) involvedObject.fieldPath = fieldPath;
     await events.create(namespace, {

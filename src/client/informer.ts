@@ -92,12 +92,24 @@ export class Informer {
     this.synced = true;
     try {
       this.watcher = this.client.watch(this.opts.namespace, Number(resourceVersion), (e) => this.onEvent(e), () => {
-        if (!this.stopped) this.clock.after(0, () => this.relist());
+        if (!this.stopped) this.relistSoon();
       });
     } catch (err) {
-      if (err instanceof StorageError && err.code === 'Expired') this.clock.after(0, () => this.relist());
+      if (err instanceof StorageError && err.code === 'Expired') this.relistSoon();
       else if (!(err instanceof StorageError && err.code === 'Closed')) throw err;
     }
+  }
+
+  /** Re-lists on the next event-loop turn (not inside the store's callback). Not a clock timer: this is no simulated
+   * delay, and a virtual clock would otherwise hold the informer stale until someone advanced it. */
+  private relistSoon(): void {
+    setImmediate(() => {
+      try {
+        this.relist();
+      } catch (err) {
+        if (!(err instanceof StorageError && err.code === 'Closed')) throw err;
+      }
+    });
   }
 
   private onEvent(e: ClientWatchEvent): void {

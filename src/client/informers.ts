@@ -7,11 +7,25 @@ import { Informer } from './informer.js';
 export class InformerFactory {
   private readonly informers = new Map<string, Informer>();
   private started = false;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly client: Client,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // A resource that stops being served (a deleted or changed CRD) drops its informer; asking again builds a new
+    // one on the current definition.
+    this.unsubscribe = client.onDefinitionsChanged(({ removed }) => {
+      for (const d of removed) {
+        const key = `${d.group}/${d.version}/${d.plural}`;
+        const inf = this.informers.get(key);
+        if (inf?.client.def === d) {
+          inf.stop();
+          this.informers.delete(key);
+        }
+      }
+    });
+  }
 
   /** The shared informer for `group/version/plural` (all namespaces). Started with the factory, or at once if late. */
   for(group: string, version: string, plural: string): Informer {
@@ -38,6 +52,7 @@ export class InformerFactory {
   }
 
   stop(): void {
+    this.unsubscribe();
     for (const inf of this.informers.values()) inf.stop();
   }
 }

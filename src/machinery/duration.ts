@@ -2,7 +2,8 @@
 // the AGE column of every Table.
 
 export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
+  // int(d.Seconds()) in Go truncates toward zero: -1.5s is -1 ("0s"), not -2.
+  const seconds = Math.trunc(ms / 1000);
   // Up to two seconds in the future still counts as "now" (clock skew tolerance, like upstream).
   if (seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';

@@ -119,7 +119,10 @@ export class OpenAPIV3Documents {
   readonly index: ServedDocument;
 
   constructor(catalog: Catalog, artifact: Artifact) {
-    const schemas = enrichedSchemas(artifact);
+    let schemas = enrichedSchemas(artifact);
+    // Custom resources bring their own kind and list schemas (built from their CRD's openAPIV3Schema).
+    const custom = catalog.resources.filter((r) => r.openAPISchemas);
+    if (custom.length) schemas = Object.assign({}, schemas, ...custom.map((r) => r.openAPISchemas));
     const kinds = kindIndex(schemas);
     const served = groupVersions(catalog);
     const paths: Record<string, { serverRelativeURL: string }> = {};

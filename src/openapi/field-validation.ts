@@ -27,7 +27,8 @@ function walk(schema: Schema, value: unknown, path: string, out: string[], schem
     for (const [k, v] of Object.entries(value)) {
       const p = s.properties[k];
       if (p) walk(p, v, at(k), out, schemas);
-      else out.push(at(k));
+      // CRD schemas' x-kubernetes-* extensions: JSONSchemaProps declares them upstream, the generated schema cannot.
+      else if (!k.startsWith('x-kubernetes-')) out.push(at(k));
     }
   } else if (s.additionalProperties) {
     for (const [k, v] of Object.entries(value)) walk(s.additionalProperties, v, at(k), out, schemas);

@@ -90,7 +90,7 @@ function subresourcePath(ctx: Ctx, sub: SubresourceDef, kinds: KindSchemas, scop
       action: 'patch',
       gvk,
       parameters: PATCH_PARAMS,
-      body: requestBody(PATCH_TYPES, `${META}Patch`, true),
+      body: requestBody(def.patchTypes ? [...def.patchTypes].sort() : PATCH_TYPES, `${META}Patch`, true),
       responses: responses({ 200: schema, 201: schema }, schema),
     });
   }
@@ -190,7 +190,7 @@ export function resourcePaths(def: ResourceDef, kinds: KindSchemas): Record<stri
       description: `partially update the specified ${kind}`,
       action: 'patch',
       parameters: PATCH_PARAMS,
-      body: requestBody(PATCH_TYPES, `${META}Patch`, true),
+      body: requestBody(def.patchTypes ? [...def.patchTypes].sort() : PATCH_TYPES, `${META}Patch`, true),
       responses: responses({ 200: kindSchema, 201: kindSchema }, kindSchema),
     });
   }

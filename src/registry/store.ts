@@ -8,6 +8,7 @@ import { errors, ApiError, type GroupResource } from '../machinery/errors.js';
 import { generateName } from '../machinery/names.js';
 import type { Storage, StoredObject } from '../storage/interface.js';
 import { StorageError } from '../storage/interface.js';
+import { computedGet, computedList } from './computed.js';
 import { objectKey } from './keys.js';
 import { listObjects, type ListPage, type ListParams } from './list.js';
 import { namespaces as namespaceDef } from './resources/core/namespaces.js';
@@ -21,6 +22,9 @@ export interface WriteOptions {
   fieldManager?: string;
   /** Server-side apply: metadata.managedFields were already computed by the apply merge. */
   applied?: boolean;
+  /** The subresource recorded in managedFields for a main-resource write made through another view of the object
+   * (upstream records "scale" for writes through /scale). */
+  managedFieldsSubresource?: 'scale';
 }
 
 export interface UpdateOptions extends WriteOptions {
@@ -87,13 +91,16 @@ export class GenericStore {
   }
 
   get(def: ResourceDef, namespace: string | undefined, name: string): StoredObject {
+    if (def.computed) return computedGet(this.storage, def, namespace, name, this.clock.now());
     const found = this.storage.get(objectKey(def, namespace, name));
     if (!found) throw errors.notFound(groupResource(def), name);
-    return found;
+    return decodeStored(def, found);
   }
 
   list(def: ResourceDef, params: ListParams): ListPage {
-    return listObjects(this.storage, def, params);
+    if (def.computed) return computedList(this.storage, def, params, this.clock.now());
+    const page = listObjects(this.storage, def, params);
+    return def.codec ? { ...page, items: page.items.map((i) => decodeStored(def, i)) } : page;
   }
 
   async create(def: ResourceDef, namespace: string | undefined, input: Obj, opts: WriteOptions = {}): Promise<Obj> {
@@ -123,7 +130,8 @@ export class GenericStore {
       }
       hooks?.allocate?.(obj);
       try {
-        const stored = await this.storage.create(objectKey(def, namespace, meta.name), obj);
+        const stored = await this.storage.create(objectKey(def, namespace, meta.name), def.codec ? def.codec.encode(obj) : obj);
+        if (def.codec) return { object: def.codec.decode(stored.object as Obj) };
         return { object: stored.object as Obj, json: stored.json };
       } catch (err) {
         hooks?.release?.(obj);
@@ -167,20 +175,22 @@ export class GenericStore {
     let dryRunResult: Obj | undefined;
     let stored: StoredObject;
     try {
-      stored = await this.storage.guaranteedUpdate(key, async (current) => {
+      stored = await this.storage.guaranteedUpdate(key, async (raw) => {
+        // Custom resources: the transform and the update rules see the object in the requested version.
+        const current = def.codec ? def.codec.decode(raw as Obj) : raw;
         const desired = await transform(structuredClone(current) as Obj);
         const next = this.prepareUpdate(def, desired, current as Obj, opts);
         if (opts.dryRun) {
           dryRunResult = next;
-          return current; // unchanged: nothing is written
+          return raw; // unchanged: nothing is written
         }
-        return next;
+        return def.codec ? def.codec.encode(next) : next;
       });
     } catch (err) {
       throw this.translate(err, gr, name);
     }
-    if (opts.dryRun) return dryRunResult ?? (stored.object as Obj);
-    const result = stored.object as Obj;
+    if (opts.dryRun) return dryRunResult ?? (decodeStored(def, stored).object as Obj);
+    const result = decodeStored(def, stored).object as Obj;
     if (shouldDeleteDuringUpdate(def, result)) {
       const deleted = await this.finalDelete(def, key, result, gr, name);
       return deleted ?? result;
@@ -195,18 +205,22 @@ export class GenericStore {
     checkDeletePreconditions(gr, name, current, opts.preconditions);
     const meta = current.metadata ?? {};
     const grace = opts.gracePeriodSeconds ?? def.defaultGracePeriod?.(current) ?? 0;
-    const finalizers = gcFinalizers(meta.finalizers ?? [], opts.propagationPolicy);
+    const extra = meta.deletionTimestamp ? [] : (def.deletionFinalizers?.(current) ?? []).filter((f) => !(meta.finalizers ?? []).includes(f));
+    const finalizers = gcFinalizers([...(meta.finalizers ?? []), ...extra], opts.propagationPolicy);
     const hasFinalizers = finalizers.length > 0;
     const isNamespace = def === namespaceDef;
     const pendsOnNamespaceFinalizers = isNamespace && (current.spec?.finalizers ?? []).length > 0;
 
-    if (!hasFinalizers && !pendsOnNamespaceFinalizers && grace <= 0) {
+    // A resource with graceful deletion (pods) is marked even when it goes at once, like upstream's
+    // updateForGracefulDeletionAndFinalizers: watchers see it MODIFIED with a deletionTimestamp, then DELETED.
+    const markThenDelete = !!def.defaultGracePeriod && !meta.deletionTimestamp && !hasFinalizers && grace <= 0;
+    if (!hasFinalizers && !pendsOnNamespaceFinalizers && grace <= 0 && !markThenDelete) {
       if (opts.dryRun) return { object: current, deleted: true };
       const deleted = await this.finalDelete(def, key, current, gr, name);
       if (!deleted) throw errors.notFound(gr, name);
       return { object: deleted, deleted: true };
     }
-    if (opts.dryRun) return { object: current, deleted: false };
+    if (opts.dryRun) return { object: current, deleted: markThenDelete };
 
     // Graceful or finalizer-blocked deletion: mark the object (upstream BeforeDelete), someone else completes it.
     const now = this.clock.now();
@@ -228,6 +242,8 @@ export class GenericStore {
       const gone = await this.finalDelete(def, key, object, gr, name);
       if (gone) return { object: gone, deleted: true };
     }
+    // (mutate removed it: no finalizers and no grace period left.)
+    if (markThenDelete) return { object, deleted: true };
     return { object, deleted: false };
   }
 
@@ -249,7 +265,7 @@ export class GenericStore {
     try {
       const deleted = await this.storage.delete(key, { uid: obj.metadata?.uid });
       this.hooks.get(def)?.release?.(deleted.object as Obj);
-      return deleted.object as Obj;
+      return def.codec ? def.codec.decode(deleted.object as Obj) : (deleted.object as Obj);
     } catch (err) {
       if (err instanceof StorageError && err.code === 'NotFound') return undefined;
       throw this.translate(err, gr, name);
@@ -283,7 +299,7 @@ export class GenericStore {
       apiVersion,
       time: rfc3339(this.clock.now()),
       type: typeFor(apiVersion, def.kind),
-      subresource: opts.subresource === 'status' ? 'status' : undefined,
+      subresource: opts.subresource === 'status' ? 'status' : opts.managedFieldsSubresource,
       statusSubresource: !!def.statusSubresource,
     });
     if (managed.length) next.metadata.managedFields = managed;
@@ -344,7 +360,7 @@ export class GenericStore {
     }
     if (!opts.subresource) def.prepareForUpdate?.(next, current);
     // Decoding applies defaults to every write (upstream's defaulting on decode), not only on create.
-    if (!opts.subresource) def.defaults?.(next);
+    if (!opts.subresource || (opts.subresource === 'status' && def.defaultsOnStatus)) def.defaults?.(next);
     if (!opts.deletionMarking && !opts.applied) this.trackManagedFields(def, current, next, opts);
     for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields']) {
       const v = meta[k];
@@ -366,6 +382,13 @@ export class GenericStore {
     }
     return err;
   }
+}
+
+/** A stored object as the resource's version serves it (custom resources: apiVersion rewritten, defaults applied). */
+export function decodeStored(def: ResourceDef, stored: StoredObject): StoredObject {
+  if (!def.codec) return stored;
+  const object = def.codec.decode(stored.object as Obj);
+  return { ...stored, object, json: JSON.stringify(object) };
 }
 
 const FOREGROUND_FINALIZER = 'foregroundDeletion';

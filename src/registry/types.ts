@@ -61,8 +61,45 @@ export interface ResourceDef {
   defaultGracePeriod?: (obj: Obj) => number;
   /** A create-only review resource: POST answers 201 with this result and nothing is stored. */
   review?: (obj: Obj) => Obj;
+  /** A read-only view computed from other resources at request time, never stored (metrics.k8s.io): GET and LIST
+   * answer from it (see computed.ts), every other verb is 405. */
+  computed?: ComputedSource;
   /** DELETE answers with the object instead of a Status (upstream ReturnDeletedObject). */
   returnDeletedObject?: boolean;
+
+  // --- custom resources (src/crd/): all optional, built-in kinds leave them unset ---
+  /** Served from a CustomResourceDefinition (discovery orders its group's versions by priority, like upstream). */
+  custom?: boolean;
+  /** Converts every stored object to this version on read and back to the storage version on write (upstream's
+   * None conversion plus read-time defaulting of custom resources). */
+  codec?: { decode(obj: Obj): Obj; encode(obj: Obj): Obj };
+  /** The unknown fields of a written object (for fieldValidation); built-in kinds use the OpenAPI schemas. */
+  unknownFields?: (obj: Obj) => string[];
+  /** The PATCH content types served (all four when unset; custom resources have no strategic merge patch). */
+  patchTypes?: string[];
+  /** /scale reads and writes these JSON paths instead of spec.replicas, status.replicas and spec.selector. */
+  scalePaths?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+  /** Extra OpenAPI v3 component schemas (custom resource kinds and lists), by schema name. */
+  openAPISchemas?: Record<string, unknown>;
+  /** A Warning header for every request (deprecated custom resource versions). */
+  warning?: string;
+  /** A built-in API deprecated from a Kubernetes minor version on: servers reporting that version or later send
+   * `warning` on every request (upstream's APILifecycleDeprecated warning). */
+  deprecated?: { since: { major: number; minor: number }; warning: string };
+  /** `defaults` also runs on status subresource writes (custom resources prune and default the whole object). */
+  defaultsOnStatus?: boolean;
+  /** Finalizers added when deletion starts (upstream: the CRD REST adds customresourcecleanup on DELETE). */
+  deletionFinalizers?: (obj: Obj) => string[];
+}
+
+/** Reads the stored objects of another resource (all namespaces when `namespace` is undefined). */
+export type ComputedReader = (def: ResourceDef, namespace?: string) => Obj[];
+
+export interface ComputedSource {
+  /** The objects of `namespace` (every namespace, or the cluster scope, when undefined) at `now`. */
+  list(read: ComputedReader, namespace: string | undefined, now: number): Obj[];
+  /** The resource and name a GET of a missing object reports (default: the plural and the name). */
+  notFound?: (namespace: string | undefined, name: string) => { resource: string; name: string };
 }
 
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

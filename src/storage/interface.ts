@@ -127,6 +127,23 @@ export interface Storage {
   delete(key: string, preconditions?: Preconditions): Promise<StoredObject>;
 
   watch(prefix: string, options: WatchOptions): Watcher;
+
+  /**
+   * Makes the store hold exactly `objects` (key → object), in one atomic batch, like an etcd restore that keeps
+   * history: every difference from the latest state is an ordinary write with a new, higher revision and its watch
+   * event (an absent key: DELETED; a new key: ADDED; a changed object: MODIFIED, or DELETED then ADDED when its
+   * metadata.uid changed, since it is another object). Objects equal to the current ones (ignoring resourceVersion)
+   * are left alone, keeping their revisions. So resourceVersions never repeat or go back, open watches and informers
+   * see the changes as events, and nothing needs a re-list. Resolves once durable.
+   */
+  replaceAll(objects: Iterable<readonly [string, KubeObject]>): Promise<ReplaceResult>;
+}
+
+export interface ReplaceResult {
+  /** The store's revision once the batch is committed (unchanged when nothing differed). */
+  revision: number;
+  /** Number of writes (events) the replacement took. */
+  changes: number;
 }
 
 /** Why a backend could not open; the CLI prints `message` as its one-line diagnosis. */

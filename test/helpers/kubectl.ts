@@ -25,23 +25,35 @@ export interface KubectlResult {
   stderr: string;
 }
 
+export interface RunOptions {
+  input?: string;
+  timeoutMs?: number;
+  /** Extra environment variables for this run (e.g. EDITOR). */
+  env?: NodeJS.ProcessEnv;
+}
+
 export class Kubectl {
   private readonly cacheDir = mkdtempSync(path.join(os.tmpdir(), 'kubesim-kubectl-cache-'));
+  /** The binary run: `kubectl.<version>` beside the real kubectl, unless given (e.g. the dispatching `kubectl`). */
+  readonly binary: string;
   constructor(
     readonly version: string,
     readonly kubeconfigPath: string,
-  ) {}
-
-  private env(): NodeJS.ProcessEnv {
-    return { ...process.env, KUBECONFIG: this.kubeconfigPath, HOME: this.cacheDir };
+    binary?: string,
+  ) {
+    this.binary = binary ?? kubectlBinary(version);
   }
 
-  run(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<KubectlResult> {
+  private env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    return { ...process.env, KUBECONFIG: this.kubeconfigPath, HOME: this.cacheDir, ...extra };
+  }
+
+  run(args: string[], opts: RunOptions = {}): Promise<KubectlResult> {
     return new Promise((resolve) => {
       const child = execFile(
-        kubectlBinary(this.version),
+        this.binary,
         [`--cache-dir=${this.cacheDir}`, ...args],
-        { env: this.env(), timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+        { env: this.env(opts.env), timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
         (err, stdout, stderr) => {
           const code = err ? (typeof (err as NodeJS.ErrnoException & { code?: unknown }).code === 'number' ? Number((err as { code?: unknown }).code) : 1) : 0;
           resolve({ code, stdout: String(stdout), stderr: String(stderr) });
@@ -52,7 +64,7 @@ export class Kubectl {
   }
 
   /** Runs and throws with the output when the exit code is not 0. */
-  async ok(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<string> {
+  async ok(args: string[], opts: RunOptions = {}): Promise<string> {
     const r = await this.run(args, opts);
     if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
     return r.stdout;
@@ -60,7 +72,7 @@ export class Kubectl {
 
   /** Starts a long-running kubectl (e.g. `get -w`) and collects its stdout. */
   spawn(args: string[]): { child: ChildProcess; output: () => string } {
-    const child = spawn(kubectlBinary(this.version), [`--cache-dir=${this.cacheDir}`, ...args], { env: this.env() });
+    const child = spawn(this.binary, [`--cache-dir=${this.cacheDir}`, ...args], { env: this.env() });
     let out = '';
     child.stdout.on('data', (d) => (out += String(d)));
     child.stderr.on('data', (d) => (out += String(d)));

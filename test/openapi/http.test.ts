@@ -67,7 +67,7 @@ describe('/openapi/v3', () => {
   });
 
   it('answers 404 for group-versions it does not serve, 406 for non-JSON, 405 for writes', async () => {
-    for (const path of ['/openapi/v3/apis/batch/v1', '/openapi/v3/api/v2', '/openapi/v3/apis/apps', '/openapi/v4']) {
+    for (const path of ['/openapi/v3/apis/example.com/v1', '/openapi/v3/api/v2', '/openapi/v3/apis/apps', '/openapi/v4']) {
       const res = await get(path);
       expect(res.status, path).toBe(404);
       expect(((await res.json()) as any).kind).toBe('Status');

@@ -16,9 +16,29 @@ type OwnerState = 'solid' | 'waiting' | 'dangling';
 export class GarbageCollector extends Controller {
   readonly name = 'garbage-collector-controller';
   private readonly graph = new OwnershipGraph();
+  private readonly watched = new Set<ResourceDef>();
+  private unsubscribe?: () => void;
 
   protected setup(ctx: ComponentContext): void {
-    for (const def of ctx.client.definitions()) {
+    for (const def of ctx.client.preferredDefinitions()) this.watchKind(ctx, def);
+    // Custom resources come and go while the cluster runs: follow them, like upstream's GraphBuilder resyncing its
+    // monitors from discovery.
+    this.unsubscribe = ctx.client.onDefinitionsChanged(({ added, removed }) => {
+      for (const def of removed) this.watched.delete(def);
+      const preferred = ctx.client.preferredDefinitions();
+      for (const def of added) if (preferred.includes(def)) this.watchKind(ctx, def);
+    });
+  }
+
+  override stop(): void {
+    this.unsubscribe?.();
+    super.stop();
+  }
+
+  private watchKind(ctx: ComponentContext, def: ResourceDef): void {
+    if (this.watched.has(def)) return;
+    this.watched.add(def);
+    {
       ctx.informers.for(def.group, def.version, def.plural).addHandlers({
         onAdd: (o) => this.observe(def, o),
         onUpdate: (_, o) => this.observe(def, o),

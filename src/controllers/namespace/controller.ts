@@ -26,7 +26,7 @@ export class NamespaceController extends Controller {
     if (!(ns.spec?.finalizers ?? []).includes('kubernetes')) return;
 
     const remaining: { resource: string; count: number }[] = [];
-    for (const def of client.definitions()) {
+    for (const def of client.preferredDefinitions()) {
       if (!def.namespaced) continue;
       const rc = client.resource(def.group, def.version, def.plural);
       const items = rc.list(name).items;

@@ -29,6 +29,11 @@ export class Expectations {
     this.entries.set(key, { adds: n, deletes: new Set(), at: this.clock.now() });
   }
 
+  /** SetExpectations with both sides at once (the DaemonSet controller creates and deletes in one pass). */
+  expect(key: string, adds: number, podKeys: string[]): void {
+    this.entries.set(key, { adds, deletes: new Set(podKeys), at: this.clock.now() });
+  }
+
   expectDeletions(key: string, podKeys: string[]): void {
     this.entries.set(key, { adds: 0, deletes: new Set(podKeys), at: this.clock.now() });
   }

@@ -1,10 +1,12 @@
 // metadata.managedFields bookkeeping (upstream k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager): Update and
 // Patch operations give their manager the fields they changed; server-side apply merges a configuration, reports
 // conflicts with other managers (409 unless forced), and removes fields its manager stopped applying.
+import { isDeepStrictEqual } from 'node:util';
 import { ApiError } from '../errors.js';
 import type { TypeRef } from '../patch/index.js';
 import { addMember, difference, emptySet, fromFieldsV1, has, intersection, isEmpty, members, pathString, toFieldsV1, union, type FieldTree } from './fieldset.js';
 import { mergeObject, removePath } from './merge.js';
+import { conflictsAllowedByLastApplied, KUBECTL_APPLY_MANAGER, syncLastApplied } from './last-applied.js';
 import { fieldsOf, isObj, valueAt } from './schema-walk.js';
 
 type Obj = Record<string, any>;
@@ -68,7 +70,20 @@ function encode(entries: Entry[]): ManagedFieldsEntry[] {
     const { fieldsV1: _drop, ...meta } = e.meta as Obj;
     out.push({ ...(meta as Omit<ManagedFieldsEntry, 'fieldsV1'>), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(e.fields) });
   }
-  return out;
+  return out.sort(compareEntries);
+}
+
+/** upstream sortEncodedManagedFields: by operation (Apply first), time (whole seconds), manager, apiVersion, subresource. */
+function compareEntries(p: ManagedFieldsEntry, q: ManagedFieldsEntry): number {
+  const seconds = (e: ManagedFieldsEntry) => (e.time ? Math.floor(Date.parse(e.time) / 1000) || 0 : 0);
+  const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+  return (
+    cmp(p.operation, q.operation) ||
+    cmp(seconds(p), seconds(q)) ||
+    cmp(p.manager, q.manager) ||
+    cmp(p.apiVersion ?? '', q.apiVersion ?? '') ||
+    cmp(p.subresource ?? '', q.subresource ?? '')
+  );
 }
 
 function sameIdentity(e: Entry, manager: string, operation: string, subresource: string | undefined): boolean {
@@ -137,18 +152,25 @@ export interface ApplyResult {
 export function applyConfig(live: Obj | undefined, config: Obj, ctx: FieldManagerContext, force: boolean): ApplyResult {
   const entries = baseEntries(live, live ?? {});
   const applied = trackedFields(config, ctx);
+  const base = live ? structuredClone(live) : {};
+  let object = mergeObject(base, config, ctx.type) as Obj;
+  // Conflicts are the other managers' fields that the merge modifies or adds (structured-merge-diff compares the live
+  // object with the merged one, leaf by leaf: a list item both sides have is decided by its fields).
   const conflicts: { manager: Entry; path: string[] }[] = [];
   for (const e of entries) {
     if (sameIdentity(e, ctx.manager, 'Apply', ctx.subresource)) continue;
     for (const p of members(intersection(applied, e.fields))) {
-      if (JSON.stringify(valueAt(live, p)) !== JSON.stringify(valueAt(config, p))) conflicts.push({ manager: e, path: p });
+      if (changedByMerge(live, object, p)) conflicts.push({ manager: e, path: p });
     }
   }
-  if (conflicts.length && !force) throw conflictError(conflicts);
+  if (conflicts.length && !force) {
+    // kubectl's own server-side apply may take over what it applied client-side before (upstream lastAppliedManager).
+    const allowed = ctx.manager === KUBECTL_APPLY_MANAGER ? conflictsAllowedByLastApplied(live, (c) => trackedFields(c, ctx)) : undefined;
+    const remaining = allowed ? conflicts.filter((c) => !has(allowed, c.path)) : conflicts;
+    if (remaining.length) throw conflictError(remaining);
+  }
   for (const c of conflicts) c.manager.fields = difference(c.manager.fields, pathSet(c.path));
 
-  const base = live ? structuredClone(live) : {};
-  let object = mergeObject(base, config, ctx.type) as Obj;
   // Fields this manager applied before but not now, and nobody else owns, are removed.
   const previous = entries.find((e) => sameIdentity(e, ctx.manager, 'Apply', ctx.subresource))?.fields ?? emptySet();
   let othersOwn = emptySet();
@@ -157,8 +179,16 @@ export function applyConfig(live: Obj | undefined, config: Obj, ctx: FieldManage
   const dropped = members(difference(difference(previous, applied), othersOwn)).sort((a, b) => a.length - b.length);
   for (const p of dropped) removePath(object, p);
   object = pruneEmpty(object);
+  // An object kubectl applied client-side keeps its annotation in step (upstream lastAppliedUpdater).
+  if (ctx.manager === KUBECTL_APPLY_MANAGER) syncLastApplied(object, config);
   upsert(entries, ctx, 'Apply', applied, true);
   return { object, managedFields: encode(entries) };
+}
+
+function changedByMerge(live: Obj | undefined, merged: Obj, path: string[]): boolean {
+  const before = valueAt(live, path);
+  if (path[path.length - 1].startsWith('k:') && before !== undefined) return false;
+  return !isDeepStrictEqual(before, valueAt(merged, path));
 }
 
 /** Maps left empty by removals disappear (labels: {} → absent), as a Go round trip would drop them. */

@@ -46,6 +46,7 @@ const PREFIXES: Record<string, string> = {
   core: 'io.k8s.api.core.v1.',
   apps: 'io.k8s.api.apps.v1.',
   coord: 'io.k8s.api.coordination.v1.',
+  storage: 'io.k8s.api.storage.v1.',
   meta: 'io.k8s.apimachinery.pkg.apis.meta.v1.',
   runtime: 'io.k8s.apimachinery.pkg.runtime.',
 };

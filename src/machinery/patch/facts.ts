@@ -10,6 +10,7 @@ import { APPS_META_FIELD_SPECS, TYPE_SPECS } from './facts-apps-meta.js';
 import { CORE_FIELD_SPECS } from './facts-core.js';
 import { POD_FIELD_SPECS } from './facts-core-pod.js';
 import { VOLUME_FIELD_SPECS } from './facts-core-volume.js';
+import { STORAGE_FIELD_SPECS, STORAGE_TYPE_SPECS } from './facts-storage.js';
 import { expandSpecs, expandTypeName, type FieldFact, type MapType, type TypeFact } from './facts-dsl.js';
 
 export type { FieldFact, ListType, MapType, TypeFact } from './facts-dsl.js';
@@ -26,14 +27,14 @@ export interface FactTable {
 
 function buildTable(): FactTable {
   const fields: FactTable['fields'] = {};
-  for (const specs of [POD_FIELD_SPECS, VOLUME_FIELD_SPECS, CORE_FIELD_SPECS, APPS_META_FIELD_SPECS]) {
+  for (const specs of [POD_FIELD_SPECS, VOLUME_FIELD_SPECS, CORE_FIELD_SPECS, APPS_META_FIELD_SPECS, STORAGE_FIELD_SPECS]) {
     for (const [name, facts] of Object.entries(expandSpecs(specs))) {
       if (fields[name]) throw new Error(`facts: type ${name} listed twice`);
       fields[name] = facts;
     }
   }
   const types: FactTable['types'] = {};
-  for (const [short, spec] of Object.entries(TYPE_SPECS)) {
+  for (const [short, spec] of Object.entries({ ...TYPE_SPECS, ...STORAGE_TYPE_SPECS })) {
     types[expandTypeName(short)] = spec === 'opaque' ? { opaque: true } : { mapType: spec.slice(3) as MapType };
   }
   return { fields, types };
@@ -45,7 +46,7 @@ export const FIELD_FACTS = FACTS.fields;
 export const TYPE_FACTS = FACTS.types;
 
 /** Root type of each served kind, keyed `<apiVersion>/<kind>` (core kinds have apiVersion `v1`). */
-export const kindRoots: Readonly<Record<string, TypeRef>> = {
+const roots: Record<string, TypeRef> = {
   'v1/Namespace': 'io.k8s.api.core.v1.Namespace',
   'v1/Pod': 'io.k8s.api.core.v1.Pod',
   'v1/Node': 'io.k8s.api.core.v1.Node',
@@ -55,13 +56,41 @@ export const kindRoots: Readonly<Record<string, TypeRef>> = {
   'v1/Secret': 'io.k8s.api.core.v1.Secret',
   'v1/ServiceAccount': 'io.k8s.api.core.v1.ServiceAccount',
   'v1/Event': 'io.k8s.api.core.v1.Event',
+  'v1/PersistentVolume': 'io.k8s.api.core.v1.PersistentVolume',
+  'v1/PersistentVolumeClaim': 'io.k8s.api.core.v1.PersistentVolumeClaim',
   'apps/v1/Deployment': 'io.k8s.api.apps.v1.Deployment',
   'apps/v1/ReplicaSet': 'io.k8s.api.apps.v1.ReplicaSet',
   'apps/v1/StatefulSet': 'io.k8s.api.apps.v1.StatefulSet',
   'apps/v1/DaemonSet': 'io.k8s.api.apps.v1.DaemonSet',
   'apps/v1/ControllerRevision': 'io.k8s.api.apps.v1.ControllerRevision',
   'coordination.k8s.io/v1/Lease': 'io.k8s.api.coordination.v1.Lease',
+  'storage.k8s.io/v1/StorageClass': 'io.k8s.api.storage.v1.StorageClass',
 };
+export const kindRoots: Readonly<Record<string, TypeRef>> = roots;
+
+/**
+ * Registers the facts of a kind served at runtime (a custom resource version, whose list types and map keys come
+ * from its CRD schema: x-kubernetes-list-type, -list-map-keys, -map-type). Replaces an earlier registration.
+ */
+export function registerKindFacts(apiVersionKind: string, root: TypeRef, facts: FactTable): void {
+  unregisterKindFacts(apiVersionKind);
+  roots[apiVersionKind] = root;
+  Object.assign(FACTS.fields, facts.fields);
+  Object.assign(FACTS.types, facts.types);
+  dynamic.set(apiVersionKind, facts);
+}
+
+/** Forgets a kind registered with registerKindFacts. */
+export function unregisterKindFacts(apiVersionKind: string): void {
+  const old = dynamic.get(apiVersionKind);
+  if (!old) return;
+  for (const t of Object.keys(old.fields)) delete FACTS.fields[t];
+  for (const t of Object.keys(old.types)) delete FACTS.types[t];
+  delete roots[apiVersionKind];
+  dynamic.delete(apiVersionKind);
+}
+
+const dynamic = new Map<string, FactTable>();
 
 export interface GroupVersionKind {
   /** '' or absent for the core group */

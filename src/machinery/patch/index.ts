@@ -11,6 +11,8 @@ export {
   TYPE_FACTS,
   kindRoots,
   typeFor,
+  registerKindFacts,
+  unregisterKindFacts,
   fieldInfo,
   typeInfo,
   isKnownType,

@@ -31,6 +31,13 @@ export class ServiceAllocator implements StoreHooks {
 
   constructor(private readonly storage: Storage) {}
 
+  /** Forgets the in-use sets, to be rebuilt from storage on next use (after a snapshot restore replaced them). */
+  reload(): void {
+    this.loaded = false;
+    this.ips.clear();
+    this.ports.clear();
+  }
+
   /** Rebuilds the in-use sets from stored services (upstream's repair controller does this periodically). */
   private load(): void {
     if (this.loaded) return;

@@ -41,7 +41,9 @@ export function defaultPodSpec(spec: Obj | undefined): void {
   setIfAbsent(spec, 'dnsPolicy', 'ClusterFirst');
   setIfAbsent(spec, 'securityContext', {});
   setIfAbsent(spec, 'schedulerName', 'default-scheduler');
+  // v1 conversion: serviceAccount (deprecated) fills an empty serviceAccountName, and always reads back as it.
   if (spec.serviceAccount && !spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount;
+  if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
   for (const c of spec.initContainers ?? []) if (c && typeof c === 'object') defaultContainer(c);
   for (const c of spec.containers ?? []) if (c && typeof c === 'object') defaultContainer(c);
   for (const v of spec.volumes ?? []) {

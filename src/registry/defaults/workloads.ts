@@ -33,6 +33,15 @@ export function defaultStatefulSet(o: Obj): void {
   spec.revisionHistoryLimit ??= 10;
   spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
   defaultPodTemplate(spec.template);
+  // SetObjectDefaults_StatefulSet defaults each claim template as a PersistentVolumeClaim; the v1 encoding carries
+  // its apiVersion and kind (what `kubectl get sts -o yaml` shows).
+  for (const t of spec.volumeClaimTemplates ?? []) {
+    if (!t || typeof t !== 'object') continue;
+    t.apiVersion ??= 'v1';
+    t.kind ??= 'PersistentVolumeClaim';
+    (t.spec ??= {}).volumeMode ??= 'Filesystem';
+    (t.status ??= {}).phase ??= 'Pending';
+  }
 }
 
 export function defaultDaemonSet(o: Obj): void {

@@ -114,7 +114,7 @@ describe('server-side apply: field ownership', () => {
 
   it('an update by another manager takes ownership of the fields it changed', () => {
     const a = applyConfig(undefined, deployment({ replicas: 2 }), ctx('kubectl'), false);
-    const live = { ...a.object, metadata: { ...a.object.metadata, managedFields: a.managedFields } };
+    const live: Obj = { ...a.object, metadata: { ...a.object.metadata, managedFields: a.managedFields } };
     const scaled = structuredClone(live);
     scaled.spec.replicas = 4;
     const mf = updateManagedFields(live, scaled, ctx('kubectl-scale'));
@@ -128,7 +128,7 @@ describe('server-side apply: field ownership', () => {
   });
 
   it('status writers own only status; main-resource writers never own status', () => {
-    const obj = { ...deployment({ replicas: 1 }), status: { replicas: 1 } };
+    const obj: Obj = { ...deployment({ replicas: 1 }), status: { replicas: 1 } };
     const created = updateManagedFields(undefined, obj, ctx('creator'));
     expect(created[0].fieldsV1).not.toHaveProperty('f:status');
     const withStatus = { ...obj, metadata: { ...obj.metadata, managedFields: created }, status: { replicas: 3 } };

@@ -17,7 +17,7 @@ describe('fact table helpers', () => {
     expect(typeFor('v1/toString')).toBeUndefined();
   });
 
-  it('serves the fifteen kinds kubesim serves', () => {
+  it('serves the built-in kinds kubesim serves', () => {
     expect(Object.keys(kindRoots).sort()).toEqual(
       [
         'apps/v1/ControllerRevision',
@@ -26,11 +26,14 @@ describe('fact table helpers', () => {
         'apps/v1/ReplicaSet',
         'apps/v1/StatefulSet',
         'coordination.k8s.io/v1/Lease',
+        'storage.k8s.io/v1/StorageClass',
         'v1/ConfigMap',
         'v1/Endpoints',
         'v1/Event',
         'v1/Namespace',
         'v1/Node',
+        'v1/PersistentVolume',
+        'v1/PersistentVolumeClaim',
         'v1/Pod',
         'v1/Secret',
         'v1/Service',

@@ -1,6 +1,7 @@
 // The message tables merged and compiled for decoding (field number → how to read it and what JSON name it has), and
 // the top-level kinds a request body may carry.
 import { APPS_V1 } from './apps-v1.js';
+import { AUTOSCALING_V2 } from './autoscaling-v2.js';
 import { BATCH_V1 } from './batch-v1.js';
 import { CORE_V1 } from './core-v1.js';
 import { META_V1 } from './meta-v1.js';
@@ -35,7 +36,7 @@ export interface CompiledMessage {
   byNumber: Map<number, CompiledField>;
 }
 
-export const MESSAGES: MessageTable = { ...CORE_V1, ...APPS_V1, ...BATCH_V1, ...META_V1, ...SMALL_GROUPS };
+export const MESSAGES: MessageTable = { ...CORE_V1, ...APPS_V1, ...BATCH_V1, ...META_V1, ...SMALL_GROUPS, ...AUTOSCALING_V2 };
 
 const SCALAR_SET = new Set<string>(SCALARS);
 const SPECIAL_SET = new Set<string>(SPECIALS);
@@ -87,6 +88,7 @@ const GROUP_VERSIONS: Record<string, string> = {
   'batch.v1': 'batch/v1',
   'coordination.v1': 'coordination.k8s.io/v1',
   'autoscaling.v1': 'autoscaling/v1',
+  'autoscaling.v2': 'autoscaling/v2',
   'authorization.v1': 'authorization.k8s.io/v1',
 };
 
@@ -98,6 +100,7 @@ const TOP_LEVEL = [
   'batch.v1.Job', 'batch.v1.CronJob',
   'coordination.v1.Lease',
   'autoscaling.v1.Scale',
+  'autoscaling.v2.HorizontalPodAutoscaler',
   'authorization.v1.SelfSubjectAccessReview', 'authorization.v1.SelfSubjectRulesReview',
 ];
 

@@ -1,8 +1,12 @@
+import { isDeepStrictEqual } from 'node:util';
 import { age } from '../../../machinery/duration.js';
 import { col, AGE, NAME_DESCRIPTION } from '../../columns.js';
 import { defaultDaemonSet } from '../../defaults/workloads.js';
 import type { ResourceDef } from '../../types.js';
 import { CONTAINERS, IMAGES, SELECTOR, selectorCell, templateCells } from './workload-columns.js';
+
+/** The v1 form of the internal spec.templateGeneration (read by the DaemonSet controller for pod-template-generation). */
+export const TEMPLATE_GENERATION = 'deprecated.daemonset.template.generation';
 
 export const daemonsets: ResourceDef = {
   group: 'apps',
@@ -41,7 +45,8 @@ export const daemonsets: ResourceDef = {
       s.numberReady ?? 0,
       s.updatedNumberScheduled ?? 0,
       s.numberAvailable ?? 0,
-      ns && Object.keys(ns).length ? Object.entries(ns).map(([k, v]) => `${k}=${v}`).join(',') : '<none>',
+      // labels.FormatLabels: sorted by key.
+      ns && Object.keys(ns).length ? Object.keys(ns).sort().map((k) => `${k}=${ns[k]}`).join(',') : '<none>',
       age(o.metadata?.creationTimestamp, now),
       names,
       images,
@@ -51,5 +56,17 @@ export const daemonsets: ResourceDef = {
   defaults: defaultDaemonSet,
   prepareForCreate: (o) => {
     o.status = { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
+    // daemonSetStrategy.PrepareForCreate: spec.templateGeneration starts at 1 (v1 carries it as this annotation).
+    const ann = (o.metadata.annotations ??= {});
+    if (!(Number(ann[TEMPLATE_GENERATION]) >= 1)) ann[TEMPLATE_GENERATION] = '1';
+  },
+  // daemonSetStrategy.PrepareForUpdate: a template change bumps templateGeneration; otherwise it is kept.
+  prepareForUpdate: (o, old) => {
+    const prev = Number(old.metadata?.annotations?.[TEMPLATE_GENERATION]) || 1;
+    // Compared as the store will keep it: defaults are applied after this hook.
+    const next = structuredClone(o);
+    defaultDaemonSet(next);
+    const changed = !isDeepStrictEqual(next.spec?.template, old.spec?.template);
+    (o.metadata.annotations ??= {})[TEMPLATE_GENERATION] = String(changed ? prev + 1 : prev);
   },
 };

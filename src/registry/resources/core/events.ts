@@ -3,9 +3,27 @@ import { col } from '../../columns.js';
 import type { ResourceDef } from '../../types.js';
 type Obj = Record<string, any>;
 
-function lastSeen(e: Obj, now: number): string {
-  const t = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp;
-  return age(t, now);
+/** upstream printEvent: FirstSeen is firstTimestamp (else eventTime); LastSeen is lastTimestamp (else FirstSeen), or the
+ * series' last observation; a missing time prints <unknown>. */
+function seen(e: Obj, now: number): { first: string; last: string; count: number } {
+  const first = age(e.firstTimestamp || e.eventTime, now);
+  let last = e.lastTimestamp ? age(e.lastTimestamp, now) : first;
+  let count: number = e.count ?? 0;
+  if (e.series) {
+    last = age(e.series.lastObservedTime, now);
+    count = e.series.count ?? 0;
+  } else if (count === 0) {
+    // Singleton events of the events.k8s.io API carry no count.
+    count = 1;
+  }
+  return { first, last, count };
+}
+
+/** "component, instance" with reportingComponent/reportingInstance standing in for an empty source. */
+function eventSource(e: Obj): string {
+  const component = e.source?.component || e.reportingComponent || '';
+  const instance = e.source?.host || e.reportingInstance || '';
+  return instance ? `${component}, ${instance}` : component;
 }
 
 export const events: ResourceDef = {
@@ -33,17 +51,18 @@ export const events: ResourceDef = {
   ],
   cells: (e, now) => {
     const io = e.involvedObject ?? {};
-    const src = e.source?.component ? `${e.source.component}${e.source.host ? `, ${e.source.host}` : ''}` : (e.reportingComponent ?? '');
+    const kind = String(io.kind ?? '').toLowerCase();
+    const { first, last, count } = seen(e, now);
     return [
-      lastSeen(e, now),
+      last,
       e.type ?? '',
       e.reason ?? '',
-      `${String(io.kind ?? '').toLowerCase()}/${io.name ?? ''}`,
+      io.name ? `${kind}/${io.name}` : kind,
       io.fieldPath ?? '',
-      src,
+      eventSource(e),
       String(e.message ?? '').trim(),
-      age(e.firstTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp, now),
-      e.series?.count ?? e.count ?? 1,
+      first,
+      count,
       e.metadata?.name,
     ];
   },

@@ -1,6 +1,7 @@
 import { col, AGE, NAME_DESCRIPTION } from '../../columns.js';
 import { defaultPodSpec } from '../../defaults/podspec.js';
 import { podCells } from '../../printers/pod.js';
+import { admitPod } from './pod-admission.js';
 import type { ResourceDef } from '../../types.js';
 
 export const pods: ResourceDef = {
@@ -48,9 +49,11 @@ export const pods: ResourceDef = {
     // SetDefaults_Pod (pods only, not templates).
     o.spec.enableServiceLinks ??= true;
   },
-  // A new pod always starts Pending with a QoS class (upstream podStrategy.PrepareForCreate).
+  // A new pod always starts Pending with a QoS class (upstream podStrategy.PrepareForCreate), and gets what the
+  // default admission plugins add (service account token, priority, default tolerations).
   prepareForCreate: (o) => {
     o.status = { phase: 'Pending', qosClass: qosClass(o.spec ?? {}) };
+    admitPod(o);
   },
   // A pod bound to a node is deleted gracefully: the kubelet finishes the deletion (upstream podStrategy.CheckGracefulDelete).
   defaultGracePeriod: (o) => {

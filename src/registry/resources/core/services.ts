@@ -6,7 +6,8 @@ type Obj = Record<string, any>;
 function externalIP(svc: Obj): string {
   const type = svc.spec?.type ?? 'ClusterIP';
   const ext: string[] = svc.spec?.externalIPs ?? [];
-  const lb: string[] = (svc.status?.loadBalancer?.ingress ?? []).map((i: Obj) => i.ip || i.hostname).filter(Boolean);
+  // upstream loadBalancerStatusStringer: the ingress IPs (else hostnames) as a sorted set.
+  const lb: string[] = [...new Set<string>((svc.status?.loadBalancer?.ingress ?? []).map((i: Obj) => i.ip || i.hostname).filter(Boolean))].sort();
   switch (type) {
     case 'ClusterIP':
     case 'NodePort':

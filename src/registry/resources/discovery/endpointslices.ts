@@ -2,17 +2,19 @@ import { age } from '../../../machinery/duration.js';
 import { col, AGE, NAME_DESCRIPTION } from '../../columns.js';
 import type { Obj, ResourceDef } from '../../types.js';
 
-// upstream printEndpointSlice: ports as "80,443" (or <unset>), endpoints as the first three addresses + N more.
+// upstream printEndpointSlice: the first three ports (number, else name, else "*") and the first three addresses, then
+// "+ N more..."; <unset> when there are none.
+function listWithMore(list: string[]): string {
+  if (list.length > 3) return `${list.slice(0, 3).join(',')} + ${list.length - 3} more...`;
+  return list.length ? list.join(',') : '<unset>';
+}
+
 function portsCell(s: Obj): string {
-  const ports: Obj[] = s.ports ?? [];
-  if (!ports.length) return '<unset>';
-  return ports.map((p) => (p.port === undefined || p.port === null ? '<unset>' : String(p.port))).join(',');
+  return listWithMore((s.ports ?? []).map((p: Obj) => (p?.port !== undefined && p?.port !== null ? String(p.port) : (p?.name ?? '*'))));
 }
 
 function endpointsCell(s: Obj): string {
-  const addrs: string[] = (s.endpoints ?? []).flatMap((e: Obj) => e.addresses ?? []);
-  if (!addrs.length) return '<unset>';
-  return addrs.length > 3 ? `${addrs.slice(0, 3).join(',')} + ${addrs.length - 3} more...` : addrs.join(',');
+  return listWithMore((s.endpoints ?? []).flatMap((e: Obj) => e?.addresses ?? []));
 }
 
 export const endpointslices: ResourceDef = {
