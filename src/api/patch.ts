@@ -41,7 +41,7 @@ function asApi(err: unknown): unknown {
 }
 
 /** Applies a decoded patch of `type` to `doc` (the current object); `kind` picks the strategic-merge schema. */
-export function applyPatch(type: string, doc: Obj, patch: unknown, gvk: { apiVersion: string; kind: string }): Obj {
+export function applyPatch(type: string, doc: Obj, patch: unknown, gvk: { apiVersion: string; kind: string }, factsType?: string): Obj {
   try {
     switch (type) {
       case JSON_PATCH:
@@ -52,7 +52,7 @@ export function applyPatch(type: string, doc: Obj, patch: unknown, gvk: { apiVer
       case STRATEGIC_PATCH:
       case APPLY_PATCH:
         if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw errors.badRequest('patch body must be a JSON object');
-        return applyStrategicMergePatch(doc, patch as Obj, typeFor(gvk.apiVersion, gvk.kind)) as Obj;
+        return applyStrategicMergePatch(doc, patch as Obj, factsType ?? typeFor(gvk.apiVersion, gvk.kind)) as Obj;
       default:
         throw errors.unsupportedMediaType(PATCH_TYPES.join(', '));
     }
@@ -81,7 +81,7 @@ export async function applyPatchBody(
     namespace,
     name,
     (current) => {
-      const patched = applyPatch(type, current, patch, gvk);
+      const patched = applyPatch(type, current, patch, gvk, def.factsType);
       if (patched === null || typeof patched !== 'object' || Array.isArray(patched)) throw errors.badRequest('the patched object is not a JSON object');
       // A patch cannot retarget the object to another type.
       if (patched.apiVersion !== gvk.apiVersion || patched.kind !== gvk.kind) {
@@ -132,7 +132,7 @@ async function serverSideApply(
     manager: opts.fieldManager!,
     apiVersion,
     time: rfc3339(store.clock.now()),
-    type: typeFor(apiVersion, def.kind),
+    type: def.factsType ?? typeFor(apiVersion, def.kind),
     subresource: opts.subresource,
     statusSubresource: !!def.statusSubresource,
   });

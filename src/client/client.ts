@@ -102,7 +102,7 @@ export class ResourceClient {
   /** Patches the object (or its status); conflicts are retried inside the store like a server-side patch. */
   patch(namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts: { status?: boolean } = {}): Promise<Obj> {
     const gvk = { apiVersion: groupVersion(this.def), kind: this.def.kind };
-    return this.store.mutate(this.def, this.ns(namespace), name, (current) => applyPatch(PATCH_MEDIA[type], current, patch, gvk), {
+    return this.store.mutate(this.def, this.ns(namespace), name, (current) => applyPatch(PATCH_MEDIA[type], current, patch, gvk, this.def.factsType), {
       fieldManager: this.manager,
       subresource: opts.status ? 'status' : undefined,
     });

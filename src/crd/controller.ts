@@ -11,7 +11,7 @@
 // It writes through the GenericStore like any client, so watches and validation see ordinary updates.
 import type { Clock } from '../clock.js';
 import { rfc3339 } from '../clock.js';
-import { registerKindFacts, unregisterKindFacts } from '../machinery/patch/index.js';
+import { registerFactTypes, unregisterFactTypes, type FactTable } from '../machinery/patch/index.js';
 import type { Catalog } from '../registry/catalog.js';
 import type { GenericStore } from '../registry/store.js';
 import { groupVersion, type Obj, type ResourceDef } from '../registry/types.js';
@@ -31,6 +31,8 @@ interface Served {
   generation: number;
   storage: string;
   defs: ResourceDef[];
+  /** Patch fact tables registered for the served versions (removed again when the CRD changes or goes). */
+  facts: FactTable[];
   state: CRDState;
 }
 
@@ -196,15 +198,21 @@ export class CRDController {
     const state = prev && prev.uid === crd.metadata.uid ? prev.state : { terminating: false };
     const defs = buildResourceDefs(crd, state);
     const gone = (prev?.defs ?? []).filter((d) => !defs.some((n) => n.version === d.version && n.plural === d.plural));
-    for (const d of prev?.defs ?? []) unregisterKindFacts(`${groupVersion(d)}/${d.kind}`);
+    for (const f of prev?.facts ?? []) unregisterFactTypes(f);
     if (gone.length) this.catalog.remove(gone);
+    const facts: FactTable[] = [];
     for (const d of defs) {
       const schema = crd.spec.versions.find((v) => v.name === d.version)?.schema?.openAPIV3Schema;
-      const root = rootTypeName(d.group, d.version, d.kind);
-      if (schema) registerKindFacts(`${groupVersion(d)}/${d.kind}`, root, schemaFacts(root, schema));
+      // Named after the CRD's uid: several clusters in one process may serve the same kind with different schemas.
+      const root = `${rootTypeName(d.group, d.version, d.kind)}@${crd.metadata.uid}`;
+      if (!schema) continue;
+      const table = schemaFacts(root, schema);
+      registerFactTypes(table);
+      facts.push(table);
+      d.factsType = root;
     }
     this.catalog.add(defs);
-    const served: Served = { uid: crd.metadata.uid, generation, storage: `${crd.spec.group}/${storageVersion(crd)}`, defs, state };
+    const served: Served = { uid: crd.metadata.uid, generation, storage: `${crd.spec.group}/${storageVersion(crd)}`, defs, facts, state };
     this.served.set(name, served);
     return served;
   }
@@ -212,7 +220,7 @@ export class CRDController {
   private uninstall(name: string): void {
     const prev = this.served.get(name);
     if (!prev) return;
-    for (const d of prev.defs) unregisterKindFacts(`${groupVersion(d)}/${d.kind}`);
+    for (const f of prev.facts) unregisterFactTypes(f);
     this.catalog.remove(prev.defs);
     this.served.delete(name);
   }

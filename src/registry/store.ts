@@ -298,7 +298,7 @@ export class GenericStore {
       manager: opts.fieldManager || 'unknown',
       apiVersion,
       time: rfc3339(this.clock.now()),
-      type: typeFor(apiVersion, def.kind),
+      type: def.factsType ?? typeFor(apiVersion, def.kind),
       subresource: opts.subresource === 'status' ? 'status' : opts.managedFieldsSubresource,
       statusSubresource: !!def.statusSubresource,
     });

@@ -38,6 +38,11 @@ export interface ResourceDef {
   nameRule: NameRule;
   /** metadata.generation is kept and bumped when anything but metadata and status changes (upstream strategies). */
   generation?: boolean;
+  /**
+   * Root type in the patch fact table, for kinds registered at runtime (custom resources); built-in kinds are found
+   * by apiVersion and kind (typeFor).
+   */
+  factsType?: string;
   /** Has a status subresource: main-resource writes keep the old status, status writes keep everything else. */
   statusSubresource?: boolean;
   /** PUT of a missing object creates it (upstream AllowCreateOnUpdate). */

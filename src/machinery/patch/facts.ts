@@ -69,6 +69,22 @@ const roots: Record<string, TypeRef> = {
 export const kindRoots: Readonly<Record<string, TypeRef>> = roots;
 
 /**
+ * Adds the types of a runtime fact table (a custom resource version's schema facts) to the shared table. The type
+ * names must be unique to the owner (the CRD controller names them after the CRD's uid), so that clusters sharing
+ * one process never see each other's types; the owner's ResourceDef points at its root with `factsType`.
+ */
+export function registerFactTypes(facts: FactTable): void {
+  Object.assign(FACTS.fields, facts.fields);
+  Object.assign(FACTS.types, facts.types);
+}
+
+/** Removes the types registered with registerFactTypes. */
+export function unregisterFactTypes(facts: FactTable): void {
+  for (const t of Object.keys(facts.fields)) delete FACTS.fields[t];
+  for (const t of Object.keys(facts.types)) delete FACTS.types[t];
+}
+
+/**
  * Registers the facts of a kind served at runtime (a custom resource version, whose list types and map keys come
  * from its CRD schema: x-kubernetes-list-type, -list-map-keys, -map-type). Replaces an earlier registration.
  */

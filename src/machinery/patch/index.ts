@@ -12,6 +12,8 @@ export {
   kindRoots,
   typeFor,
   registerKindFacts,
+  registerFactTypes,
+  unregisterFactTypes,
   unregisterKindFacts,
   fieldInfo,
   typeInfo,
