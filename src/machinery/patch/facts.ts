@@ -84,29 +84,6 @@ export function unregisterFactTypes(facts: FactTable): void {
   for (const t of Object.keys(facts.types)) delete FACTS.types[t];
 }
 
-/**
- * Registers the facts of a kind served at runtime (a custom resource version, whose list types and map keys come
- * from its CRD schema: x-kubernetes-list-type, -list-map-keys, -map-type). Replaces an earlier registration.
- */
-export function registerKindFacts(apiVersionKind: string, root: TypeRef, facts: FactTable): void {
-  unregisterKindFacts(apiVersionKind);
-  roots[apiVersionKind] = root;
-  Object.assign(FACTS.fields, facts.fields);
-  Object.assign(FACTS.types, facts.types);
-  dynamic.set(apiVersionKind, facts);
-}
-
-/** Forgets a kind registered with registerKindFacts. */
-export function unregisterKindFacts(apiVersionKind: string): void {
-  const old = dynamic.get(apiVersionKind);
-  if (!old) return;
-  for (const t of Object.keys(old.fields)) delete FACTS.fields[t];
-  for (const t of Object.keys(old.types)) delete FACTS.types[t];
-  delete roots[apiVersionKind];
-  dynamic.delete(apiVersionKind);
-}
-
-const dynamic = new Map<string, FactTable>();
 
 export interface GroupVersionKind {
   /** '' or absent for the core group */
