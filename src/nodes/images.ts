@@ -50,38 +50,7 @@ export function newContainerID(): string {
 /** Images that exit when their command does (shells and base images), unlike servers such as httpd or nginx. */
 const RUN_TO_COMPLETION = new Set(['busybox', 'alpine', 'ubuntu', 'debian', 'centos', 'fedora', 'perl', 'python', 'bash', 'curl', 'node', 'golang']);
 
-export const RUN_SECONDS_ANNOTATION = 'kubesim.io/run-seconds';
-export const EXIT_CODE_ANNOTATION = 'kubesim.io/exit-code';
-
-function baseName(image: string): string {
-  return imageRepository(image).split('/').pop() ?? '';
-}
-
-export interface RunPlan {
-  /** Simulated run time in ms. */
-  ms: number;
-  exitCode: number;
-}
-
-/**
- * How long a pod's containers run before the pod completes, or undefined for pods that run until deleted. Only pods
- * that are not restarted (restartPolicy Never/OnFailure) complete: with the `kubesim.io/run-seconds` annotation, or
- * a run-to-completion image with a command (`sleep N` runs N seconds, anything else `defaultMs`).
- */
-export function runPlan(pod: Obj, defaultMs: number): RunPlan | undefined {
-  const spec = pod.spec ?? {};
-  if ((spec.restartPolicy ?? 'Always') === 'Always') return undefined;
-  const ann = pod.metadata?.annotations ?? {};
-  const words = (spec.containers ?? []).flatMap((c: Obj) => [...(c.command ?? []), ...(c.args ?? [])]).join(' ');
-  const exitMatch = /\bexit\s+(\d+)/.exec(words);
-  const exitCode = ann[EXIT_CODE_ANNOTATION] !== undefined ? Number(ann[EXIT_CODE_ANNOTATION]) || 0 : exitMatch ? Number(exitMatch[1]) : 0;
-  if (ann[RUN_SECONDS_ANNOTATION] !== undefined) {
-    const s = Number(ann[RUN_SECONDS_ANNOTATION]);
-    return Number.isFinite(s) && s >= 0 ? { ms: s * 1000, exitCode } : undefined;
-  }
-  const completes = (spec.containers ?? []).every((c: Obj) => RUN_TO_COMPLETION.has(baseName(c.image ?? '')) && (c.command?.length || c.args?.length));
-  if (!completes || !(spec.containers ?? []).length) return undefined;
-  if (/\bsleep\s+(inf|infinity)\b/.test(words) || /\btail\s+-f\b/.test(words)) return undefined;
-  const sleep = /\bsleep\s+(\d+(?:\.\d+)?)/.exec(words);
-  return { ms: sleep ? Number(sleep[1]) * 1000 : defaultMs, exitCode };
+/** Whether the image runs its command to completion (a shell or language image), rather than a server. */
+export function runsToCompletion(image: string): boolean {
+  return RUN_TO_COMPLETION.has(imageRepository(image).split('/').pop() ?? '');
 }

@@ -9,7 +9,8 @@ import { ApiError } from '../machinery/errors.js';
 import { PodIPAllocator } from './ipam.js';
 import { defaultNodeLabels, nodeStatus, preloadedImages } from './node-status.js';
 import { normalizeImage } from './images.js';
-import { DEFAULT_TIMINGS, POD_STAGES, type PodStage, type StageEnv, type Timings } from './stages.js';
+import { RuntimeState } from './runtime-state.js';
+import { DEFAULT_TIMINGS, POD_STAGES, StageOutcome, type PodStage, type StageEnv, type Timings } from './stages.js';
 
 type Obj = Record<string, any>;
 
@@ -29,6 +30,8 @@ export interface KubeletOptions {
 }
 
 const LEASE_NAMESPACE = 'kube-node-lease';
+/** At most this many zero-delay stages are folded into one status write. */
+const MAX_COALESCED_STAGES = 4;
 
 export class Kubelet {
   readonly nodeName: string;
@@ -40,7 +43,9 @@ export class Kubelet {
   private readonly recorder: EventRecorder;
   private readonly ipam: PodIPAllocator;
   private readonly images: Set<string>;
-  private readonly timers = new Map<string, { stage: string; uid: string; handle: TimerHandle }>();
+  private readonly timers = new Map<string, { stage: string; uid: string; due: number; handle: TimerHandle }>();
+  /** Back-off and probe results of the containers it runs (lost when the kubelet object goes, like upstream's). */
+  private readonly runtime = new RuntimeState();
   private heartbeats: TimerHandle[] = [];
   private bootedAt = 0;
 
@@ -103,18 +108,22 @@ export class Kubelet {
     const uid: string = pod.metadata?.uid;
     const stage = this.stages.find((s) => s.selector(pod));
     const current = this.timers.get(key);
-    // A stage keeps its original deadline while the pod stays in the same state.
-    if (current && current.stage === stage?.name && current.uid === uid) return;
+    const same = !!current && current.stage === stage?.name && current.uid === uid;
+    // A stage keeps its original deadline while the pod stays in the same state; an exact stage's deadline follows
+    // the pod (its schedule may depend on what changed, e.g. an annotation).
+    if (same && !stage?.exact) return;
+    const delay = stage?.delay(pod, this.env());
+    const now = this.o.clock.now();
+    if (same && delay !== undefined && current!.due === now + delay) return;
     current?.handle.cancel();
     this.timers.delete(key);
-    if (!stage) return;
-    const delay = stage.delay(pod, this.env());
-    if (delay === undefined) return;
-    const handle = this.o.clock.after(stage.exact ? delay : this.jitter(delay), () => {
+    if (!stage || delay === undefined) return;
+    const wait = stage.exact ? delay : this.jitter(delay);
+    const handle = this.o.clock.after(wait, () => {
       this.timers.delete(key);
       void this.fire(key, uid, stage).catch((e) => this.warn(`${stage.name} ${key}`, e));
     });
-    this.timers.set(key, { stage: stage.name, uid, handle });
+    this.timers.set(key, { stage: stage.name, uid, due: now + wait, handle });
   }
 
   /** A pod bound to this node is gone: forget its timer and free its IP. */
@@ -124,6 +133,7 @@ export class Kubelet {
     this.timers.delete(key);
     const ip = pod.status?.podIP;
     if (ip && ip !== this.o.internalIP) this.ipam.release(ip);
+    if (pod.metadata?.uid) this.runtime.forgetPod(pod.metadata.uid);
   }
 
   private env(allocated?: string[]): StageEnv {
@@ -133,6 +143,7 @@ export class Kubelet {
       now: this.o.clock.now(),
       timings: this.timings,
       images: this.images,
+      runtime: this.runtime,
       allocateIP: (pod) => {
         if (pod.spec?.hostNetwork) return this.o.internalIP;
         const ip = this.ipam.allocate();
@@ -162,8 +173,23 @@ export class Kubelet {
       await pods.delete(ns, name, { gracePeriodSeconds: 0, preconditions: { uid } });
       return;
     }
+    let status = effect instanceof StageOutcome ? effect.status : effect;
+    const events = effect instanceof StageOutcome ? effect.events : (stage.events?.(pod, env) ?? []);
+    // Stages configured with no delay follow at once, in the same status write: like the status manager, which only
+    // ever sends the latest status, a state that lasts no time is never seen (e.g. ContainerCreating with zero start
+    // delays). Deletion and run times stay their own steps.
+    for (let i = 0; i < MAX_COALESCED_STAGES; i++) {
+      const next = { ...pod, status };
+      const follow = this.stages.find((s) => s.selector(next));
+      if (!follow || follow === stage || follow.exact || follow.delay(next, env) !== 0) break;
+      const more = follow.effect(next, env);
+      if (more === 'delete') break;
+      status = more instanceof StageOutcome ? more.status : more;
+      events.push(...(more instanceof StageOutcome ? more.events : (follow.events?.(next, env) ?? [])));
+    }
+    let updated: Obj;
     try {
-      await pods.updateStatus({ ...pod, status: effect });
+      updated = await pods.updateStatus({ ...pod, status });
     } catch (err) {
       for (const ip of allocated) this.ipam.release(ip);
       // Someone else changed the pod meanwhile: look again at its new state.
@@ -175,7 +201,9 @@ export class Kubelet {
       if (err instanceof ApiError && err.code === 404) return;
       throw err;
     }
-    for (const e of stage.events?.(pod, env) ?? []) this.recorder.event(pod, e.type, e.reason, e.message, e.fieldPath);
+    for (const e of events) this.recorder.event(pod, e.type, e.reason, e.message, e.fieldPath);
+    // What comes next (an unchanged status is not written, so no watch event would tell).
+    this.onPod(updated);
   }
 
   /** Creates the Node, or brings an existing one up to date (default labels, podCIDR, full status). */

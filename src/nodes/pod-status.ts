@@ -3,6 +3,7 @@
 // states, host and pod IPs, start times.
 import { rfc3339 } from '../clock.js';
 import { imageID, newContainerID, normalizeImage } from './images.js';
+import { probeFails, probeOf } from './probes.js';
 
 type Obj = Record<string, any>;
 
@@ -13,11 +14,15 @@ interface CondSpec {
   message?: string;
 }
 
+/** The conditions the kubelet owns (upstream PodConditionByKubelet); it keeps everything else it finds. */
+const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
+
 function names(cs: Obj[]): string {
   return `[${cs.map((c) => c.name).join(' ')}]`;
 }
 
-/** Conditions in the kubelet's order; a condition keeps its transition time while its status does not change. */
+/** Conditions in the kubelet's order; a condition keeps its transition time while its status does not change.
+ * Conditions the kubelet does not own (PodScheduled, DisruptionTarget, readiness gates) are kept as they are. */
 function conditions(pod: Obj, specs: CondSpec[], now: number): Obj[] {
   const old: Obj[] = pod.status?.conditions ?? [];
   const ts = rfc3339(now);
@@ -28,9 +33,9 @@ function conditions(pod: Obj, specs: CondSpec[], now: number): Obj[] {
     if (c.message) cond.message = c.message;
     return cond;
   });
-  const scheduled = old.find((o) => o.type === 'PodScheduled' && o.status === 'True');
-  out.push(scheduled ?? { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: ts });
-  return out;
+  const others = old.filter((o) => !KUBELET_CONDITIONS.has(o?.type));
+  if (!others.some((o) => o.type === 'PodScheduled')) out.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: ts });
+  return [...out, ...others];
 }
 
 function waiting(c: Obj, reason: string): Obj {
@@ -43,6 +48,35 @@ function notReady(cs: Obj[], reason = 'ContainersNotReady'): CondSpec[] {
     { type: 'Ready', status: 'False', reason, message: reason === 'PodCompleted' ? undefined : message },
     { type: 'ContainersReady', status: 'False', reason, message: reason === 'PodCompleted' ? undefined : message },
   ];
+}
+
+/** Ready and ContainersReady from the containers' ready flags and the pod's readiness gates (upstream
+ * GeneratePodReadyCondition / GenerateContainersReadyCondition). */
+function readiness(pod: Obj, statuses: Obj[]): CondSpec[] {
+  const unready = statuses.filter((cs) => !cs.ready);
+  if (unready.length) return notReady(unready);
+  const conds: Obj[] = pod.status?.conditions ?? [];
+  const gates: string[] = [];
+  for (const g of pod.spec?.readinessGates ?? []) {
+    const c = conds.find((x) => x.type === g?.conditionType);
+    if (!c) gates.push(`corresponding condition of pod readiness gate "${g?.conditionType}" does not exist.`);
+    else if (c.status !== 'True') gates.push(`the status of pod readiness gate "${g?.conditionType}" is not "True", but ${c.status}`);
+  }
+  if (gates.length) {
+    return [
+      { type: 'Ready', status: 'False', reason: 'ReadinessGatesNotReady', message: gates.join(', ') },
+      { type: 'ContainersReady', status: 'True' },
+    ];
+  }
+  return [
+    { type: 'Ready', status: 'True' },
+    { type: 'ContainersReady', status: 'True' },
+  ];
+}
+
+/** Whether the pod's Ready condition should be True given its containers and readiness gates. */
+export function expectedReady(pod: Obj): boolean {
+  return readiness(pod, pod.status?.containerStatuses ?? [])[0]!.status === 'True';
 }
 
 /** Accepted by the kubelet: sandbox being created, images being pulled (STATUS ContainerCreating or Init:0/N). */
@@ -73,57 +107,71 @@ export function containerCreatingStatus(pod: Obj, hostIP: string, now: number): 
   return status;
 }
 
-function running(c: Obj, startedAt: string): Obj {
+/** A container is ready as soon as it runs unless a startup or readiness probe has to pass first, or it is marked
+ * not ready (kubesim.io/ready: "false"). */
+export function readyAtStart(pod: Obj, c: Obj): boolean {
+  return !probeOf(c, 'startup') && !probeOf(c, 'readiness') && !probeFails(pod, c.name, 'readiness');
+}
+
+/** A freshly started container (a restart keeps its name, image and restart count, passed in `prev`). */
+export function runningContainer(pod: Obj, c: Obj, startedAt: string, prev?: Obj): Obj {
   return {
     containerID: newContainerID(),
     image: normalizeImage(c.image ?? ''),
     imageID: imageID(c.image ?? ''),
-    lastState: {},
+    lastState: prev?.lastState ?? {},
     name: c.name,
-    ready: true,
-    restartCount: 0,
-    started: true,
+    ready: readyAtStart(pod, c),
+    restartCount: prev?.restartCount ?? 0,
+    started: !probeOf(c, 'startup'),
     state: { running: { startedAt } },
   };
 }
 
-/** All containers started and ready (STATUS Running, READY n/n). Init containers ran to completion first. */
+/** All containers started (STATUS Running); Ready once every container is ready. Init containers ran to completion
+ * first. */
 export function runningStatus(pod: Obj, podIP: string, now: number): Obj {
   const spec = pod.spec ?? {};
   const ts = rfc3339(now);
+  const containerStatuses: Obj[] = (spec.containers ?? []).map((c: Obj) => runningContainer(pod, c, ts));
   const status: Obj = {
     ...pod.status,
     phase: 'Running',
     podIP,
     podIPs: [{ ip: podIP }],
-    conditions: conditions(
-      pod,
-      ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady'].map((type) => ({ type, status: 'True' as const })),
-      now,
-    ),
-    containerStatuses: (spec.containers ?? []).map((c: Obj) => running(c, ts)),
+    conditions: conditions(pod, [{ type: 'PodReadyToStartContainers', status: 'True' }, { type: 'Initialized', status: 'True' }, ...readiness(pod, containerStatuses)], now),
+    containerStatuses,
   };
   if ((spec.initContainers ?? []).length) {
     status.initContainerStatuses = spec.initContainers.map((c: Obj) => {
-      const r = running(c, ts);
+      const r = runningContainer(pod, c, ts);
       return { ...r, ready: true, started: false, state: { terminated: { containerID: r.containerID, exitCode: 0, reason: 'Completed', startedAt: ts, finishedAt: ts } } };
     });
   }
   return status;
 }
 
-function terminate(cs: Obj, exitCode: number, finishedAt: string): Obj {
+/** A container that stopped with `exitCode` at `finishedAt` (reason Completed for 0, else Error). */
+export function terminatedContainer(cs: Obj, exitCode: number, finishedAt: string): Obj {
   const startedAt = cs.state?.running?.startedAt ?? finishedAt;
   const terminated: Obj = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt };
   if (cs.containerID) terminated.containerID = cs.containerID;
   return { ...cs, ready: false, started: false, state: { terminated } };
 }
 
-/** The containers exited on their own: Succeeded (all exit 0) or Failed. */
-export function completedStatus(pod: Obj, exitCode: number, now: number): Obj {
-  const ts = rfc3339(now);
-  const containers: Obj[] = pod.spec?.containers ?? [];
-  const succeeded = exitCode === 0;
+/** A running pod's status for the given container statuses: phase Running, Ready from the containers. */
+export function runningPodStatus(pod: Obj, statuses: Obj[], now: number): Obj {
+  return {
+    ...pod.status,
+    phase: 'Running',
+    conditions: conditions(pod, [{ type: 'PodReadyToStartContainers', status: 'True' }, { type: 'Initialized', status: 'True' }, ...readiness(pod, statuses)], now),
+    containerStatuses: statuses,
+  };
+}
+
+/** Every container has stopped for good: Succeeded (all exited 0) or Failed. */
+export function terminalPodStatus(pod: Obj, statuses: Obj[], now: number): Obj {
+  const succeeded = statuses.every((cs) => (cs.state?.terminated?.exitCode ?? 0) === 0);
   return {
     ...pod.status,
     phase: succeeded ? 'Succeeded' : 'Failed',
@@ -132,12 +180,18 @@ export function completedStatus(pod: Obj, exitCode: number, now: number): Obj {
       [
         { type: 'PodReadyToStartContainers', status: 'False' },
         { type: 'Initialized', status: 'True', reason: succeeded ? 'PodCompleted' : undefined },
-        ...notReady(containers, succeeded ? 'PodCompleted' : 'ContainersNotReady'),
+        ...notReady(statuses, succeeded ? 'PodCompleted' : 'ContainersNotReady'),
       ],
       now,
     ),
-    containerStatuses: (pod.status?.containerStatuses ?? []).map((cs: Obj) => terminate(cs, exitCode, ts)),
+    containerStatuses: statuses,
   };
+}
+
+/** The containers exited on their own: Succeeded (all exit 0) or Failed. */
+export function completedStatus(pod: Obj, exitCode: number, now: number): Obj {
+  const ts = rfc3339(now);
+  return terminalPodStatus(pod, (pod.status?.containerStatuses ?? []).map((cs: Obj) => terminatedContainer(cs, exitCode, ts)), now);
 }
 
 /** Graceful deletion: the containers were stopped (SIGTERM honoured, exit 0); the pod is about to be removed. */
@@ -148,17 +202,17 @@ export function killedStatus(pod: Obj, now: number): Obj {
     ...pod.status,
     conditions: conditions(pod, [{ type: 'PodReadyToStartContainers', status: 'False' }, { type: 'Initialized', status: 'True' }, ...notReady(containers)], now),
     containerStatuses: (pod.status?.containerStatuses ?? []).map((cs: Obj) =>
-      cs.state?.terminated ? cs : cs.state?.running ? terminate(cs, 0, ts) : { ...cs, ready: false, started: false, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: ts, finishedAt: ts } } },
+      cs.state?.terminated
+        ? cs
+        : cs.state?.running
+          ? terminatedContainer(cs, 0, ts)
+          : { ...cs, ready: false, started: false, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: ts, finishedAt: ts } } },
     ),
   };
 }
 
 /** The kubelet's status manager after a restart: running containers are reported ready again. */
 export function readyAgainStatus(pod: Obj, now: number): Obj {
-  const specs: CondSpec[] = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady'].map((type) => ({ type, status: 'True' }));
-  return {
-    ...pod.status,
-    conditions: conditions(pod, specs, now),
-    containerStatuses: (pod.status?.containerStatuses ?? []).map((cs: Obj) => ({ ...cs, ready: true })),
-  };
+  const statuses: Obj[] = pod.status?.containerStatuses ?? [];
+  return runningPodStatus(pod, statuses, now);
 }

@@ -1,9 +1,12 @@
 // The pod lifecycle of a simulated kubelet as data, in the manner of kwok's Stage resources: each stage has a selector
 // on the pod's state, a delay (read from the cluster clock, jittered), and an effect (a new status with events, or
 // the final delete). The first stage whose selector matches a pod is the one that runs next; its effect changes the
-// pod so that the next stage matches, until the pod is Running, finished, or gone.
-import { imageSize, normalizeImage, runPlan } from './images.js';
-import { completedStatus, containerCreatingStatus, killedStatus, readyAgainStatus, runningStatus } from './pod-status.js';
+// pod so that the next stage matches, until the pod is Running, finished, or gone. Once Running, the `containers`
+// stage follows each container's own timeline (containers.ts: exits, probes, restarts with back-off).
+import { advanceContainers, goDuration, nextContainerTransition, startEvents } from './containers.js';
+import { containerCreatingStatus, expectedReady, killedStatus, readyAgainStatus, runningStatus } from './pod-status.js';
+import type { RuntimeState } from './runtime-state.js';
+import { normalizeImage } from './images.js';
 
 type Obj = Record<string, any>;
 
@@ -19,6 +22,8 @@ export interface Timings {
   stopMs: number;
   /** Run time of a run-to-completion command without `sleep N`. */
   completeMs: number;
+  /** Container exited → restarted or put in back-off (the kubelet's PLEG relist period). */
+  restartMs: number;
   jitter: number;
   /** Lease renewal period (upstream: leaseDuration × 0.25 = 10 s). */
   leaseRenewMs: number;
@@ -33,6 +38,7 @@ export const DEFAULT_TIMINGS: Timings = {
   killMs: 5,
   stopMs: 30,
   completeMs: 200,
+  restartMs: 1000,
   jitter: 0.5,
   leaseRenewMs: 10_000,
   leaseDurationSeconds: 40,
@@ -56,6 +62,16 @@ export interface StageEnv {
   images: Set<string>;
   /** An IP from the node's pod CIDR (or the host IP for hostNetwork pods). */
   allocateIP(pod: Obj): string;
+  /** What the kubelet remembers about its containers (back-off, probe results). */
+  runtime: RuntimeState;
+}
+
+/** An effect with the events it produced (for stages whose events depend on what the effect did). */
+export class StageOutcome {
+  constructor(
+    readonly status: Obj,
+    readonly events: PodEvent[],
+  ) {}
 }
 
 export interface PodStage {
@@ -63,10 +79,10 @@ export interface PodStage {
   selector(pod: Obj): boolean;
   /** ms from now until the stage fires; undefined: never (e.g. a server that runs until deleted). */
   delay(pod: Obj, env: StageEnv): number | undefined;
-  /** The new status, or 'delete' to remove the pod (gracePeriodSeconds 0). */
-  effect(pod: Obj, env: StageEnv): Obj | 'delete';
+  /** The new status (alone or with its events), or 'delete' to remove the pod (gracePeriodSeconds 0). */
+  effect(pod: Obj, env: StageEnv): Obj | StageOutcome | 'delete';
   events?(pod: Obj, env: StageEnv): PodEvent[];
-  /** The delay is a duration the user asked for (a run time): not jittered. */
+  /** The delay is a duration the user asked for (a run time): not jittered, and recomputed when the pod changes. */
   exact?: boolean;
 }
 
@@ -88,14 +104,7 @@ function needsPull(c: Obj, images: Set<string>): boolean {
   return c.imagePullPolicy === 'Always' || !images.has(normalizeImage(c.image ?? ''));
 }
 
-/** time.Duration.Truncate(time.Millisecond).String() for the Pulled message. */
-export function goDuration(ms: number): string {
-  const m = Math.max(0, Math.floor(ms));
-  if (m < 1000) return `${m}ms`;
-  const min = Math.floor(m / 60_000);
-  const sec = ((m % 60_000) / 1000).toFixed(3).replace(/\.?0+$/, '');
-  return min ? `${min}m${sec}s` : `${sec}s`;
-}
+export { goDuration };
 
 export const POD_STAGES: PodStage[] = [
   {
@@ -133,23 +142,7 @@ export const POD_STAGES: PodStage[] = [
     selector: (p) => !deleting(p) && !terminal(p) && accepted(p) && p.status?.phase === 'Pending',
     delay: (_p, env) => env.timings.startMs,
     effect: (p, env) => runningStatus(p, env.allocateIP(p), env.now),
-    events: (p, env) => {
-      const out: PodEvent[] = [];
-      for (const { c, path } of allContainers(p)) {
-        const ref = normalizeImage(c.image ?? '');
-        if (needsPull(c, env.images)) {
-          // The pull time a real node would report for this image (~60 MB/s), not the simulation's short delay.
-          const took = goDuration(imageSize(c.image ?? '') / 60_000);
-          out.push({ type: 'Normal', reason: 'Pulled', message: `Successfully pulled image "${c.image}" in ${took} (${took} including waiting). Image size: ${imageSize(c.image ?? '')} bytes.`, fieldPath: path });
-          env.images.add(ref);
-        } else {
-          out.push({ type: 'Normal', reason: 'Pulled', message: `Container image "${c.image}" already present on machine`, fieldPath: path });
-        }
-        out.push({ type: 'Normal', reason: 'Created', message: `Created container ${c.name}`, fieldPath: path });
-        out.push({ type: 'Normal', reason: 'Started', message: `Started container ${c.name}`, fieldPath: path });
-      }
-      return out;
-    },
+    events: (p, env) => allContainers(p).flatMap(({ c, path }) => startEvents(c, env.images, path, true)),
   },
   {
     // Running containers reported not ready (the node was lost and came back): the restarted kubelet's status
@@ -158,22 +151,25 @@ export const POD_STAGES: PodStage[] = [
     selector: (p) =>
       !deleting(p) &&
       p.status?.phase === 'Running' &&
-      (p.status?.containerStatuses ?? []).every((c: Obj) => c.state?.running) &&
-      (p.status?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status !== 'True'),
+      (p.status?.containerStatuses ?? []).every((c: Obj) => c.state?.running && c.ready) &&
+      (p.status?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status !== 'True') &&
+      expectedReady(p),
     delay: (_p, env) => env.timings.acceptMs,
     effect: (p, env) => readyAgainStatus(p, env.now),
   },
   {
-    // A run-to-completion pod's command finished: Succeeded or Failed by exit code.
-    name: 'pod-complete',
+    // A running pod's containers: each exits, is probed, restarted (with the crash-loop back-off) or finishes on its
+    // own schedule (containers.ts); the pod becomes Succeeded or Failed when they are all done for good.
+    name: 'containers',
     exact: true,
-    selector: (p) => !deleting(p) && p.status?.phase === 'Running' && !!runPlan(p, 0),
+    selector: (p) => !deleting(p) && p.status?.phase === 'Running' && accepted(p),
     delay: (p, env) => {
-      const plan = runPlan(p, env.timings.completeMs)!;
-      const startedAt = (p.status?.containerStatuses ?? [])[0]?.state?.running?.startedAt;
-      const since = startedAt ? env.now - Date.parse(startedAt) : 0;
-      return Math.max(0, plan.ms - since);
+      const due = nextContainerTransition(p, env);
+      return due === undefined ? undefined : Math.max(0, due - env.now);
     },
-    effect: (p, env) => completedStatus(p, runPlan(p, env.timings.completeMs)!.exitCode, env.now),
+    effect: (p, env) => {
+      const out = advanceContainers(p, env);
+      return new StageOutcome(out.status, out.events);
+    },
   },
 ];

@@ -148,7 +148,7 @@ describe('pod lifecycle', () => {
 
   it('runs run-to-completion pods to Succeeded or Failed', async () => {
     await c.client.pods.create('default', podSpec('echo', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo hi'] }] }));
-    await c.client.pods.create('default', podSpec('fail', { restartPolicy: 'OnFailure' }, { 'kubesim.io/run-seconds': '5', 'kubesim.io/exit-code': '3' }));
+    await c.client.pods.create('default', podSpec('fail', { restartPolicy: 'Never' }, { 'kubesim.io/run-seconds': '5', 'kubesim.io/exit-code': '3' }));
     await c.client.pods.create('default', podSpec('sleeper', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] }));
     await c.client.pods.create('default', podSpec('server', { restartPolicy: 'Never' }));
     await until(() => getPod('echo')?.status.phase === 'Succeeded');
