@@ -2,7 +2,7 @@
 //
 // A field is written as one string: `<type>[suffix] [key=value ...]`
 //   <type>   a struct type with a short group prefix (`core.PodSpec`, `meta.ObjectMeta`, ...), or a primitive
-//            item type (`string`, `int32`, `int64`, `Quantity`) for lists and maps of scalars
+//            item type (`string`, `int32`, `int64`, `Quantity`, `Time`) for lists and maps of scalars
 //   suffix   `[]` for a list, `{}` for a map (additionalProperties); none for a nested struct
 //   ps=      patch strategy (Go tag patchStrategy / x-kubernetes-patch-strategy), e.g. ps=merge,retainKeys
 //   pmk=     patch merge key (patchMergeKey / x-kubernetes-patch-merge-key)
@@ -47,6 +47,7 @@ const PREFIXES: Record<string, string> = {
   apps: 'io.k8s.api.apps.v1.',
   coord: 'io.k8s.api.coordination.v1.',
   storage: 'io.k8s.api.storage.v1.',
+  policy: 'io.k8s.api.policy.v1.',
   meta: 'io.k8s.apimachinery.pkg.apis.meta.v1.',
   runtime: 'io.k8s.apimachinery.pkg.runtime.',
 };
@@ -56,6 +57,7 @@ const PRIMITIVES: Record<string, string> = {
   int32: 'int32',
   int64: 'int64',
   Quantity: 'io.k8s.apimachinery.pkg.api.resource.Quantity',
+  Time: 'io.k8s.apimachinery.pkg.apis.meta.v1.Time',
 };
 
 /** `core.PodSpec` -> `io.k8s.api.core.v1.PodSpec`; primitives map to themselves. */

@@ -11,6 +11,7 @@ import { CORE_FIELD_SPECS } from './facts-core.js';
 import { POD_FIELD_SPECS } from './facts-core-pod.js';
 import { VOLUME_FIELD_SPECS } from './facts-core-volume.js';
 import { STORAGE_FIELD_SPECS, STORAGE_TYPE_SPECS } from './facts-storage.js';
+import { POLICY_FIELD_SPECS } from './facts-policy.js';
 import { expandSpecs, expandTypeName, type FieldFact, type MapType, type TypeFact } from './facts-dsl.js';
 
 export type { FieldFact, ListType, MapType, TypeFact } from './facts-dsl.js';
@@ -27,7 +28,7 @@ export interface FactTable {
 
 function buildTable(): FactTable {
   const fields: FactTable['fields'] = {};
-  for (const specs of [POD_FIELD_SPECS, VOLUME_FIELD_SPECS, CORE_FIELD_SPECS, APPS_META_FIELD_SPECS, STORAGE_FIELD_SPECS]) {
+  for (const specs of [POD_FIELD_SPECS, VOLUME_FIELD_SPECS, CORE_FIELD_SPECS, APPS_META_FIELD_SPECS, STORAGE_FIELD_SPECS, POLICY_FIELD_SPECS]) {
     for (const [name, facts] of Object.entries(expandSpecs(specs))) {
       if (fields[name]) throw new Error(`facts: type ${name} listed twice`);
       fields[name] = facts;
@@ -65,6 +66,7 @@ const roots: Record<string, TypeRef> = {
   'apps/v1/ControllerRevision': 'io.k8s.api.apps.v1.ControllerRevision',
   'coordination.k8s.io/v1/Lease': 'io.k8s.api.coordination.v1.Lease',
   'storage.k8s.io/v1/StorageClass': 'io.k8s.api.storage.v1.StorageClass',
+  'policy/v1/PodDisruptionBudget': 'io.k8s.api.policy.v1.PodDisruptionBudget',
 };
 export const kindRoots: Readonly<Record<string, TypeRef>> = roots;
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FACTS, FIELD_FACTS, fieldInfo, isKnownType, kindRoots, typeFor, typeInfo } from '../../../src/machinery/patch/facts.js';
 import { expandTypeName, parseFieldSpec } from '../../../src/machinery/patch/facts-dsl.js';
 
-const PRIMITIVES = new Set(['string', 'int32', 'int64', 'io.k8s.apimachinery.pkg.api.resource.Quantity']);
+const PRIMITIVES = new Set(['string', 'int32', 'int64', 'io.k8s.apimachinery.pkg.api.resource.Quantity', 'io.k8s.apimachinery.pkg.apis.meta.v1.Time']);
 
 describe('fact table helpers', () => {
   it('typeFor accepts a GVK object, apiVersion + kind, or one key', () => {
@@ -26,6 +26,7 @@ describe('fact table helpers', () => {
         'apps/v1/ReplicaSet',
         'apps/v1/StatefulSet',
         'coordination.k8s.io/v1/Lease',
+        'policy/v1/PodDisruptionBudget',
         'storage.k8s.io/v1/StorageClass',
         'v1/ConfigMap',
         'v1/Endpoints',

@@ -5,6 +5,7 @@ import { AUTOSCALING_V2 } from './autoscaling-v2.js';
 import { BATCH_V1 } from './batch-v1.js';
 import { CORE_V1 } from './core-v1.js';
 import { META_V1 } from './meta-v1.js';
+import { POLICY_V1 } from './policy-v1.js';
 import { SMALL_GROUPS } from './small-groups.js';
 import type { MessageTable } from './types.js';
 
@@ -36,7 +37,7 @@ export interface CompiledMessage {
   byNumber: Map<number, CompiledField>;
 }
 
-export const MESSAGES: MessageTable = { ...CORE_V1, ...APPS_V1, ...BATCH_V1, ...META_V1, ...SMALL_GROUPS, ...AUTOSCALING_V2 };
+export const MESSAGES: MessageTable = { ...CORE_V1, ...APPS_V1, ...BATCH_V1, ...META_V1, ...SMALL_GROUPS, ...AUTOSCALING_V2, ...POLICY_V1 };
 
 const SCALAR_SET = new Set<string>(SCALARS);
 const SPECIAL_SET = new Set<string>(SPECIALS);
@@ -90,6 +91,7 @@ const GROUP_VERSIONS: Record<string, string> = {
   'autoscaling.v1': 'autoscaling/v1',
   'autoscaling.v2': 'autoscaling/v2',
   'authorization.v1': 'authorization.k8s.io/v1',
+  'policy.v1': 'policy/v1',
 };
 
 /** The kinds a request body may carry at the top level (not every message of the tables is a kind). */
@@ -102,6 +104,7 @@ const TOP_LEVEL = [
   'autoscaling.v1.Scale',
   'autoscaling.v2.HorizontalPodAutoscaler',
   'authorization.v1.SelfSubjectAccessReview', 'authorization.v1.SelfSubjectRulesReview',
+  'policy.v1.PodDisruptionBudget', 'policy.v1.Eviction',
 ];
 
 const KINDS = new Map<string, string>();
