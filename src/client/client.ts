@@ -135,12 +135,30 @@ export class ResourceClient {
   }
 }
 
+/** One run of the components: ended when they are stopped, so that work they left queued (rate-limited event
+ * writes) is dropped instead of landing in whatever state comes next (a restored snapshot). */
+interface Session {
+  ended: boolean;
+}
+
 export class Client {
   constructor(
     private readonly store: GenericStore,
     private readonly catalog: Catalog,
     readonly manager = 'kubesim',
+    private readonly session: Session = { ended: false },
   ) {}
+
+  /** False once the session this client belongs to has ended (see scoped()). */
+  get active(): boolean {
+    return !this.session.ended;
+  }
+
+  /** A client (and everything made from it with as()) whose session end() ends. */
+  scoped(): { client: Client; end(): void } {
+    const session: Session = { ended: false };
+    return { client: new Client(this.store, this.catalog, this.manager, session), end: () => (session.ended = true) };
+  }
 
   /** The client for `group/version/plural`, e.g. `resource('apps', 'v1', 'deployments')`. */
   resource(group: string, version: string, plural: string): ResourceClient {
@@ -180,7 +198,7 @@ export class Client {
 
   /** The same client acting as another component (field manager / event source). */
   as(manager: string): Client {
-    return new Client(this.store, this.catalog, manager);
+    return new Client(this.store, this.catalog, manager, this.session);
   }
 
   get pods() {

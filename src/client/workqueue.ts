@@ -1,7 +1,7 @@
 // A rate-limited work queue of keys (client-go workqueue semantics): a key is never processed by two workers at
 // once, a key added while being processed is processed again afterwards, and failures are retried with exponential
 // backoff read from the cluster clock.
-import type { Clock, TimerHandle } from '../clock.js';
+import { isVirtualClock, type Clock, type TimerHandle } from '../clock.js';
 
 export type SyncFn = (key: string) => Promise<void>;
 
@@ -10,6 +10,10 @@ export interface WorkQueueOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   onError?: (key: string, err: unknown) => void;
+  /** Workers take keys on the next event-loop turn instead of at once, so that a burst of informer events for one
+   * key within a turn costs one sync (client-go's workers run beside the informer, never inside its callbacks).
+   * For controllers whose sync walks every pod of their object (ReplicaSet, Deployment, Endpoints ...). */
+  batched?: boolean;
 }
 
 export class WorkQueue {
@@ -22,12 +26,24 @@ export class WorkQueue {
   private running = 0;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  /** A pump is scheduled for the next event-loop turn. */
+  private pumpScheduled = false;
+  private readonly unquiesce: () => void = () => undefined;
 
   constructor(
     private readonly sync: SyncFn,
     private readonly clock: Clock,
     private readonly opts: WorkQueueOptions = {},
-  ) {}
+  ) {
+    // On the virtual clock, time only moves once the work it started has settled: work waiting for its turn counts.
+    if (opts.batched && isVirtualClock(clock)) {
+      this.unquiesce = clock.addQuiescer(async () => {
+        if (!this.pumpScheduled) return false;
+        await new Promise<void>((r) => setImmediate(r));
+        return true;
+      });
+    }
+  }
 
   add(key: string): void {
     if (this.stopped) return;
@@ -38,7 +54,18 @@ export class WorkQueue {
     if (this.queued.has(key)) return;
     this.queued.add(key);
     this.queue.push(key);
-    this.pump();
+    if (this.opts.batched) this.schedulePump();
+    else this.pump();
+  }
+
+  /** See WorkQueueOptions.batched. */
+  private schedulePump(): void {
+    if (this.pumpScheduled || this.stopped) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   /** Adds the key after `ms` (deduplicated: the earliest pending add wins, like client-go's delaying queue). */
@@ -58,6 +85,7 @@ export class WorkQueue {
 
   stop(): void {
     this.stopped = true;
+    this.unquiesce();
     for (const t of this.delayed.values()) t.timer.cancel();
     this.delayed.clear();
   }

@@ -25,9 +25,28 @@ interface Entry {
   plugins: Set<string>;
 }
 
+/** A place in activeQ: valid while its key is active with this seq (a re-activation or new priority pushes anew). */
+interface HeapItem {
+  key: string;
+  priority: number;
+  since: number;
+  seq: number;
+}
+
+/** activeQ's order: higher priority first, then the longer waiting, then first activated. */
+function before(a: HeapItem, b: HeapItem): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.since !== b.since) return a.since < b.since;
+  return a.seq < b.seq;
+}
+
 export class SchedulingQueue {
   private readonly entries = new Map<string, Entry>();
   private readonly active = new Set<string>();
+  /** activeQ as a binary heap (upstream's is a heap too), so a pop costs log n even with 10,000 pending pods. */
+  private readonly heap: HeapItem[] = [];
+  private readonly activeSeq = new Map<string, number>();
+  private seq = 0;
   private readonly backoff = new Map<string, TimerHandle>();
   private readonly unschedulable = new Set<string>();
   private readonly inFlight = new Set<string>();
@@ -58,6 +77,10 @@ export class SchedulingQueue {
       this.activate(key);
       return;
     }
+    if (e.priority !== priority && this.active.has(key)) {
+      e.priority = priority;
+      this.push(e);
+    }
     e.priority = priority;
     if (this.inFlight.has(key)) this.updatedInFlight.add(key);
     if (this.unschedulable.has(key)) this.moveToActiveOrBackoff(key);
@@ -66,6 +89,7 @@ export class SchedulingQueue {
   delete(key: string): void {
     this.entries.delete(key);
     this.active.delete(key);
+    this.activeSeq.delete(key);
     this.unschedulable.delete(key);
     this.backoff.get(key)?.cancel();
     this.backoff.delete(key);
@@ -183,6 +207,7 @@ export class SchedulingQueue {
     this.backoff.delete(key);
     this.unschedulable.delete(key);
     this.active.add(key);
+    this.push(this.entries.get(key)!);
     const w = this.waiters.shift();
     if (w) {
       const next = this.takeBest();
@@ -191,13 +216,48 @@ export class SchedulingQueue {
     }
   }
 
+  private push(e: Entry): void {
+    const item: HeapItem = { key: e.key, priority: e.priority, since: e.since, seq: ++this.seq };
+    this.activeSeq.set(e.key, item.seq);
+    const h = this.heap;
+    h.push(item);
+    for (let i = h.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (!before(h[i]!, h[parent]!)) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      i = parent;
+    }
+  }
+
+  private popHeap(): HeapItem | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (!top || !last || !h.length) return top;
+    h[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && before(h[l]!, h[m]!)) m = l;
+      if (r < h.length && before(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+    return top;
+  }
+
   private takeBest(): string | undefined {
     let best: Entry | undefined;
-    for (const k of this.active) {
-      const e = this.entries.get(k)!;
-      if (!best || e.priority > best.priority || (e.priority === best.priority && e.since < best.since)) best = e;
+    for (let item = this.popHeap(); item; item = this.popHeap()) {
+      // Stale places (the pod left activeQ, or was pushed again since) are skipped.
+      if (!this.active.has(item.key) || this.activeSeq.get(item.key) !== item.seq) continue;
+      best = this.entries.get(item.key);
+      if (best) break;
     }
     if (!best) return undefined;
+    this.activeSeq.delete(best.key);
     this.active.delete(best.key);
     this.inFlight.add(best.key);
     best.cycle = ++this.cycle;

@@ -23,6 +23,12 @@ export function fromResourceList(list: Obj | undefined): Resources {
   return r;
 }
 
+export function subtractResources(a: Resources, b: Resources): Resources {
+  const scalar = { ...a.scalar };
+  for (const [k, v] of Object.entries(b.scalar)) scalar[k] = (scalar[k] ?? 0) - v;
+  return { milliCPU: a.milliCPU - b.milliCPU, memory: a.memory - b.memory, ephemeralStorage: a.ephemeralStorage - b.ephemeralStorage, scalar };
+}
+
 export function addResources(a: Resources, b: Resources): Resources {
   const scalar = { ...a.scalar };
   for (const [k, v] of Object.entries(b.scalar)) scalar[k] = (scalar[k] ?? 0) + v;
@@ -97,7 +103,29 @@ export function newNodeInfo(node: Obj): NodeInfo {
     allocatable: fromResourceList(alloc),
     allowedPodNumber: alloc.pods !== undefined ? intValue(alloc.pods) : 110,
     usedPorts: new Set(),
+    podsWithAffinity: [],
+    podsWithRequiredAntiAffinity: [],
+    generation: 0,
   };
+}
+
+/** The node-level parts of a NodeInfo from a (changed) Node object; the pods and their sums stay. */
+export function setNode(info: NodeInfo, node: Obj): void {
+  const fresh = newNodeInfo(node);
+  info.node = node;
+  info.labels = fresh.labels;
+  info.allocatable = fresh.allocatable;
+  info.allowedPodNumber = fresh.allowedPodNumber;
+  info.generation++;
+}
+
+function hasAffinity(pod: Obj): boolean {
+  const a = pod.spec?.affinity;
+  return !!(a?.podAffinity || a?.podAntiAffinity);
+}
+
+function hasRequiredAntiAffinity(pod: Obj): boolean {
+  return (pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).length > 0;
 }
 
 export function addPod(info: NodeInfo, pod: Obj): void {
@@ -105,6 +133,30 @@ export function addPod(info: NodeInfo, pod: Obj): void {
   info.requested = addResources(info.requested, podRequests(pod));
   info.nonZeroRequested = addResources(info.nonZeroRequested, podRequests(pod, true));
   for (const p of podHostPorts(pod)) info.usedPorts.add(p);
+  if (hasAffinity(pod)) info.podsWithAffinity.push(pod);
+  if (hasRequiredAntiAffinity(pod)) info.podsWithRequiredAntiAffinity.push(pod);
+  info.generation++;
+}
+
+/** Takes `pod` (the same object addPod was given) off the node (upstream NodeInfo.RemovePod). */
+export function removePod(info: NodeInfo, pod: Obj): void {
+  const drop = (list: Obj[]) => {
+    const i = list.indexOf(pod);
+    if (i < 0) return false;
+    list[i] = list[list.length - 1]!;
+    list.pop();
+    return true;
+  };
+  if (!drop(info.pods)) return;
+  drop(info.podsWithAffinity);
+  drop(info.podsWithRequiredAntiAffinity);
+  info.requested = subtractResources(info.requested, podRequests(pod));
+  info.nonZeroRequested = subtractResources(info.nonZeroRequested, podRequests(pod, true));
+  if (podHostPorts(pod).length) {
+    info.usedPorts = new Set();
+    for (const p of info.pods) for (const port of podHostPorts(p)) info.usedPorts.add(port);
+  }
+  info.generation++;
 }
 
 /**

@@ -5,11 +5,12 @@
 import { ApiError } from '../machinery/errors.js';
 import { rfc3339 } from '../clock.js';
 import type { Component, ComponentContext } from '../client/component.js';
-import { EventRecorder } from '../client/events.js';
+import { EventsV1Recorder } from '../client/events-v1.js';
 import { keyOf, splitKey, type Informer } from '../client/informer.js';
 import { schedule, type Profile } from './framework.js';
 import { SchedulingQueue, type QueueOptions } from './queue.js';
-import { buildSnapshot, isTerminal } from './resources.js';
+import { SchedulerCache } from './cache.js';
+import { isTerminal } from './resources.js';
 import { nodeIsReady } from './plugins/node-basic.js';
 import type { FilterStatus, Obj } from './types.js';
 
@@ -17,6 +18,8 @@ export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
 export interface SchedulerOptions extends QueueOptions {
   schedulerName?: string;
+  /** The host the scheduler runs on, part of its events' reportingInstance (the kubeadm fixture's control plane). */
+  hostname?: string;
   profile?: Profile;
 }
 
@@ -29,12 +32,12 @@ export class Scheduler implements Component {
   readonly name = DEFAULT_SCHEDULER_NAME;
   private ctx!: ComponentContext;
   private queue!: SchedulingQueue;
-  private recorder!: EventRecorder;
+  private recorder!: EventsV1Recorder;
   private pods!: Informer;
   private nodes!: Informer;
   private namespaces!: Informer;
-  /** Pods bound in this process whose binding the informer has not shown yet (upstream cache.AssumePod). */
-  private readonly assumed = new Map<string, string>();
+  /** Every node with its pods, and the pods assumed while their binding is in flight (upstream scheduler cache). */
+  private readonly cache = new SchedulerCache();
   private stopped = false;
 
   constructor(private readonly opts: SchedulerOptions = {}) {}
@@ -46,7 +49,8 @@ export class Scheduler implements Component {
   start(ctx: ComponentContext): void {
     this.ctx = ctx;
     this.queue = new SchedulingQueue(ctx.clock, this.opts);
-    this.recorder = new EventRecorder(ctx.client, ctx.clock, { component: this.schedulerName });
+    // Like upstream, through the events.k8s.io/v1 API (tools/events), reportingInstance `<scheduler>-<hostname>`.
+    this.recorder = new EventsV1Recorder(ctx.client, ctx.clock, this.schedulerName, `${this.schedulerName}-${this.opts.hostname ?? 'master'}`);
     this.pods = ctx.informers.pods;
     this.nodes = ctx.informers.nodes;
     this.namespaces = ctx.informers.for('', 'v1', 'namespaces');
@@ -56,10 +60,15 @@ export class Scheduler implements Component {
       onDelete: (p) => this.onPodDelete(p),
     });
     this.nodes.addHandlers({
-      onAdd: () => this.queue.moveAll(),
+      onAdd: (n) => {
+        this.cache.addNode(n);
+        this.queue.moveAll();
+      },
       onUpdate: (o, n) => {
+        this.cache.addNode(n);
         if (nodeSchedulingChanged(o, n)) this.queue.moveAll();
       },
+      onDelete: (n) => this.cache.removeNode(n.metadata?.name),
     });
     void this.loop();
   }
@@ -67,6 +76,7 @@ export class Scheduler implements Component {
   stop(): void {
     this.stopped = true;
     this.queue?.close();
+    this.recorder?.stop();
   }
 
   /** Where a pending pod is in the queue (for tests): 'active' | 'backoff' | 'unschedulable' | 'inFlight' | undefined. */
@@ -81,6 +91,7 @@ export class Scheduler implements Component {
 
   private onPod(old: Obj | undefined, p: Obj): void {
     const key = keyOf(p);
+    this.cache.updatePod(p);
     if (this.pending(p)) {
       // Our own status writes (PodScheduled=False) must not retry the pod; real changes do (upstream isPodUpdated).
       const track = !old || (old === p ? !this.queue.has(key) : specOrMetaChanged(old, p));
@@ -89,7 +100,6 @@ export class Scheduler implements Component {
     }
     if (this.queue.has(key)) this.queue.delete(key);
     if (!p.spec?.nodeName || old === p) return;
-    this.assumed.delete(key);
     if (old && isTerminal(p) && !isTerminal(old)) this.queue.moveAll(POD_DELETE_PLUGINS);
     else if (!old || !old.spec?.nodeName || JSON.stringify(old.metadata?.labels) !== JSON.stringify(p.metadata?.labels)) this.queue.moveAll(POD_ADD_PLUGINS);
   }
@@ -97,7 +107,7 @@ export class Scheduler implements Component {
   private onPodDelete(p: Obj): void {
     const key = keyOf(p);
     this.queue.delete(key);
-    this.assumed.delete(key);
+    this.cache.removePod(key);
     if (p.spec?.nodeName) this.queue.moveAll(POD_DELETE_PLUGINS);
   }
 
@@ -116,25 +126,22 @@ export class Scheduler implements Component {
 
   private async scheduleOne(key: string): Promise<void> {
     const pod = this.pods.get(key);
-    if (!pod || !this.pending(pod) || this.assumed.has(key)) return this.queue.done(key);
-    const snap = buildSnapshot(this.nodes.list(), this.pods.list(), {
-      assumed: this.assumed,
-      namespaceLabels: (ns) => this.namespaces.get(ns)?.metadata?.labels ?? {},
-    });
+    if (!pod || !this.pending(pod) || this.cache.isAssumed(key)) return this.queue.done(key);
+    const snap = this.cache.snapshot((ns) => this.namespaces.get(ns)?.metadata?.labels ?? {});
     const result = schedule(pod, snap, this.opts.profile);
     if (!result.node) return this.failed(key, pod, result.message!, result.statuses);
     const [ns, name] = splitKey(key) as [string, string];
-    this.assumed.set(key, result.node);
+    this.cache.assume(pod, result.node);
     try {
       await this.ctx.client.bindPod(ns, name, result.node, { uid: pod.metadata?.uid });
     } catch (err) {
-      this.assumed.delete(key);
+      this.cache.forget(key);
       // Bound or deleted meanwhile (409/404): nothing left to do, like upstream's forget-on-bind-failure.
       if (err instanceof ApiError && (err.code === 409 || err.code === 404)) return this.queue.done(key);
       throw err;
     }
     this.queue.done(key);
-    this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${result.node}`);
+    this.recorder.eventf(pod, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${ns}/${name} to ${result.node}`);
   }
 
   /** upstream handleSchedulingFailure: event, PodScheduled=False condition, back into the queue. */
@@ -142,7 +149,7 @@ export class Scheduler implements Component {
     const plugins = new Set<string>();
     for (const s of statuses.values()) if (s.plugin) plugins.add(s.plugin);
     this.queue.unschedulableAttempt(key, plugins);
-    this.recorder.event(pod, 'Warning', 'FailedScheduling', message);
+    this.recorder.eventf(pod, 'Warning', 'FailedScheduling', 'Scheduling', message);
     const prev = (pod.status?.conditions ?? []).find((c: Obj) => c.type === 'PodScheduled');
     if (prev?.status === 'False' && prev.reason === 'Unschedulable' && prev.message === message) return;
     const cond = {

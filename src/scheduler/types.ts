@@ -26,6 +26,12 @@ export interface NodeInfo {
   allowedPodNumber: number;
   /** host ports in use, as `protocol/hostIP/port`. */
   usedPorts: Set<string>;
+  /** The pods with any pod affinity or anti-affinity term, and those with required anti-affinity (upstream
+   * PodsWithAffinity / PodsWithRequiredAntiAffinity): what InterPodAffinity looks at for pods without terms. */
+  podsWithAffinity: Obj[];
+  podsWithRequiredAntiAffinity: Obj[];
+  /** Bumped whenever the node's pods change (upstream NodeInfo.Generation): per-node results can be memoised. */
+  generation: number;
 }
 
 /** What a filter plugin found wrong with a node (upstream framework.Status). */

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EndpointsController } from '../../src/controllers/endpoints/controller.js';
 import type { Obj } from '../../src/registry/types.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { waitFor } from '../helpers/wait.js';
+import { startHarness, type Harness } from './harness.js';
 
 describe('endpoints and endpointslice controller', () => {
-  let c: TestCluster;
+  let c: Harness;
   beforeAll(async () => {
-    c = await startTestCluster({ components: [() => new EndpointsController()] });
+    c = await startHarness([() => new EndpointsController()]);
   });
   afterAll(() => c.stop());
 

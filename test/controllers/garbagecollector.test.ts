@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GarbageCollector } from '../../src/controllers/garbagecollector/controller.js';
 import type { Obj } from '../../src/registry/types.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { waitFor } from '../helpers/wait.js';
+import { startHarness, type Harness } from './harness.js';
 
 function ownedBy(owner: Obj, block = true): Obj {
   return {
@@ -16,9 +16,9 @@ function ownedBy(owner: Obj, block = true): Obj {
 }
 
 describe('garbage collector', () => {
-  let c: TestCluster;
+  let c: Harness;
   beforeAll(async () => {
-    c = await startTestCluster({ components: [() => new GarbageCollector()] });
+    c = await startHarness([() => new GarbageCollector()]);
   });
   afterAll(() => c.stop());
 
@@ -63,6 +63,43 @@ describe('garbage collector', () => {
     expect(rs().get('default', 'fg')).toBeDefined();
     await cm().patch('default', 'fg-1', 'merge', { metadata: { finalizers: null } });
     await waitFor('owner gone after dependent', () => !rs().get('default', 'fg'));
+  });
+
+  it('foreground: a dependent with dependents of its own is deleted in the foreground, a leaf in the background', async () => {
+    // Deployment → ReplicaSet → pod, like `kubectl delete deploy --cascade=foreground`.
+    const top = await c.client.deployments.create('default', {
+      metadata: { name: 'tree' },
+      spec: { replicas: 0, selector: { matchLabels: { app: 'x' } }, template },
+    });
+    const mid = await rs().create('default', {
+      metadata: { name: 'tree-rs', ownerReferences: [ownedBy(top)] },
+      spec: { replicas: 0, selector: { matchLabels: { app: 'x' } }, template },
+    });
+    // The leaf holds on with its own finalizer, so the states in between can be looked at.
+    await cm().create('default', { metadata: { name: 'tree-leaf', finalizers: ['example.com/hold'], ownerReferences: [ownedBy(mid)] } });
+    const leafOfTop = await cm().create('default', { metadata: { name: 'tree-leaf-top', finalizers: ['example.com/hold'], ownerReferences: [ownedBy(top)] } });
+    await c.client.deployments.delete('default', 'tree', { propagationPolicy: 'Foreground' });
+    const midDeleting = await waitFor('rs marked', () => rs().get('default', 'tree-rs')?.metadata.deletionTimestamp && rs().get('default', 'tree-rs'));
+    expect(midDeleting.metadata.finalizers).toEqual(['foregroundDeletion']);
+    const leaf = await waitFor('leaf marked', () => cm().get('default', 'tree-leaf')?.metadata.deletionTimestamp && cm().get('default', 'tree-leaf'));
+    expect(leaf.metadata.finalizers).toEqual(['example.com/hold']); // no foregroundDeletion: it has no dependents
+    const leafTop = await waitFor('leaf of top marked', () => cm().get('default', 'tree-leaf-top')?.metadata.deletionTimestamp && cm().get('default', 'tree-leaf-top'));
+    expect(leafTop.metadata.finalizers).toEqual(['example.com/hold']);
+    expect(leafTop.metadata.uid).toBe(leafOfTop.metadata.uid);
+    expect(c.client.deployments.get('default', 'tree')?.metadata.finalizers).toEqual(['foregroundDeletion']);
+    for (const n of ['tree-leaf', 'tree-leaf-top']) await cm().patch('default', n, 'merge', { metadata: { finalizers: null } });
+    await waitFor('all gone', () => !c.client.deployments.get('default', 'tree') && !rs().get('default', 'tree-rs'));
+  });
+
+  it('foreground: a dependent with another, live owner is released, not deleted', async () => {
+    const going = await owner('going');
+    const staying = await owner('staying');
+    await cm().create('default', { metadata: { name: 'shared', ownerReferences: [ownedBy(going), { ...ownedBy(staying), controller: false }] } });
+    await rs().delete('default', 'going', { propagationPolicy: 'Foreground' });
+    await waitFor('owner gone', () => !rs().get('default', 'going'));
+    const kept = cm().get('default', 'shared')!;
+    expect(kept.metadata.deletionTimestamp).toBeUndefined();
+    expect(kept.metadata.ownerReferences.map((r: Obj) => r.name)).toEqual(['staying']);
   });
 
   it('orphan: dependents lose the owner reference and survive', async () => {

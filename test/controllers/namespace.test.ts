@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NamespaceController } from '../../src/controllers/namespace/controller.js';
 import { ServiceAccountController } from '../../src/controllers/serviceaccount/controller.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { waitFor } from '../helpers/wait.js';
+import { startHarness, type Harness } from './harness.js';
 
 describe('namespace and serviceaccount controllers', () => {
-  let c: TestCluster;
+  let c: Harness;
   beforeAll(async () => {
-    c = await startTestCluster({ components: [() => new NamespaceController(), () => new ServiceAccountController()] });
+    c = await startHarness([() => new NamespaceController(), () => new ServiceAccountController()]);
   });
   afterAll(() => c.stop());
 

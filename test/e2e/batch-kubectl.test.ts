@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualClock } from '../../src/clock.js';
 import { DEFAULT_COMPONENTS } from '../../src/components.js';
 import type { Obj } from '../../src/registry/types.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { startLivingCluster, startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { Kubectl, KUBECTL_VERSIONS } from '../helpers/kubectl.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -43,13 +43,9 @@ describe.each(KUBECTL_VERSIONS)('batch and top with kubectl %s', (version) => {
   const jobs = () => c.client.resource('batch', 'v1', 'jobs');
 
   beforeAll(async () => {
-    c = await startTestCluster({ components: DEFAULT_COMPONENTS, fixture: 'default' });
+    c = await startLivingCluster();
     k = new Kubectl(version, c.kubeconfigPath);
     dir = mkdtempSync(path.join(os.tmpdir(), 'kubesim-batch-e2e-'));
-    await waitFor('system pods Running', () => {
-      const pods = c.client.pods.list().items;
-      return pods.length >= 11 && pods.every((p) => p.status?.phase === 'Running');
-    });
   });
   afterAll(async () => {
     await c?.stop();

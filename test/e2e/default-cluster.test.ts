@@ -2,8 +2,7 @@
 // flannel) comes up Running on the simulated kubelets, and `kubectl run` lands a pod on a worker with an IP from
 // that worker's podCIDR.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_COMPONENTS } from '../../src/components.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { startLivingCluster, type TestCluster } from '../helpers/cluster.js';
 import { Kubectl, KUBECTL_VERSIONS } from '../helpers/kubectl.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -27,12 +26,8 @@ describe.each(KUBECTL_VERSIONS)('default cluster with kubectl %s', (version) => 
 
   beforeAll(async () => {
     // The default components and the default fixture, as `npm start` runs it.
-    c = await startTestCluster({ components: DEFAULT_COMPONENTS, fixture: 'default' });
+    c = await startLivingCluster();
     k = new Kubectl(version, c.kubeconfigPath);
-    await waitFor('system pods Running', () => {
-      const pods = c.client.pods.list().items;
-      return pods.length >= 11 && pods.every((p) => p.status?.phase === 'Running');
-    });
   });
   afterAll(() => c?.stop());
 

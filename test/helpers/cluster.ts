@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCluster, type Cluster } from '../../src/cluster.js';
+import { DEFAULT_COMPONENTS } from '../../src/components.js';
 import type { ClusterOptions } from '../../src/config.js';
+import { waitFor } from './wait.js';
 
 export interface TestCluster extends Cluster {
   dir: string;
@@ -44,4 +46,15 @@ export async function startTestClusterOnPort(port: number, opts: ClusterOptions 
       await new Promise((r) => setTimeout(r, 25));
     }
   }
+}
+
+/** Starts the cluster `npm start` runs (default components and fixture) and waits until its system pods (the
+ * control plane, kube-proxy, flannel, coredns: 11 in the default fixture) are Running. */
+export async function startLivingCluster(opts: ClusterOptions = {}): Promise<TestCluster> {
+  const c = await startTestCluster({ components: DEFAULT_COMPONENTS, fixture: 'default', ...opts });
+  await waitFor('system pods Running', () => {
+    const pods = c.client.pods.list().items;
+    return pods.length >= 11 && pods.every((p) => p.status?.phase === 'Running');
+  });
+  return c;
 }

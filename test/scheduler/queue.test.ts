@@ -17,6 +17,31 @@ describe('SchedulingQueue', () => {
     q.close();
   });
 
+  it('keeps that order over many pods, priority changes and deletions (activeQ is a heap)', async () => {
+    const clock = new FakeClock();
+    const q = new SchedulingQueue(clock);
+    const want: { key: string; priority: number; since: number }[] = [];
+    for (let i = 0; i < 500; i++) {
+      const priority = (i * 7919) % 5;
+      q.add(`ns/p${i}`, priority);
+      want.push({ key: `ns/p${i}`, priority, since: i });
+      if (i % 50 === 0) await clock.advance(1);
+    }
+    // A priority change re-orders a pod; deleted pods never come out.
+    q.add('ns/p499', 100);
+    want.find((w) => w.key === 'ns/p499')!.priority = 100;
+    for (const k of ['ns/p1', 'ns/p2', 'ns/p3']) q.delete(k);
+    const expected = want
+      .filter((w) => !['ns/p1', 'ns/p2', 'ns/p3'].includes(w.key))
+      .sort((a, b) => b.priority - a.priority || a.since - b.since)
+      .map((w) => w.key);
+    const got: string[] = [];
+    for (let i = 0; i < expected.length; i++) got.push((await q.pop())!);
+    expect(got).toEqual(expected);
+    expect(q.where('ns/p1')).toBeUndefined();
+    q.close();
+  });
+
   it('resolves a waiting pop when a pod arrives, and undefined on close', async () => {
     const clock = new FakeClock();
     const q = new SchedulingQueue(clock);

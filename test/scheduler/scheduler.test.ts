@@ -2,16 +2,16 @@
 // sets PodScheduled=False for unschedulable pods and retries them when nodes or pods change.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { startHarness, type Harness } from '../controllers/harness.js';
 import { node, pod } from '../helpers/objects.js';
 import { waitFor } from '../helpers/wait.js';
 
 type Obj = Record<string, any>;
-let c: TestCluster;
+let c: Harness;
 afterEach(() => c?.stop());
 
-async function start(nodes: Obj[]): Promise<TestCluster> {
-  c = await startTestCluster({ components: [() => new Scheduler({ initialBackoffMs: 20, maxBackoffMs: 100 })] });
+async function start(nodes: Obj[]): Promise<Harness> {
+  c = await startHarness([() => new Scheduler({ initialBackoffMs: 20, maxBackoffMs: 100 })]);
   for (const n of nodes) await c.client.nodes.create(undefined, n);
   return c;
 }
@@ -27,7 +27,11 @@ describe('Scheduler', () => {
     expect(bound).toBe('node01');
     expect(getPod('web').status.conditions).toContainEqual(expect.objectContaining({ type: 'PodScheduled', status: 'True' }));
     const ev = await waitFor('Scheduled event', () => events('web').find((e) => e.reason === 'Scheduled'));
-    expect(ev).toMatchObject({ type: 'Normal', message: 'Successfully assigned default/web to node01', source: { component: 'default-scheduler' } });
+    // Recorded through events.k8s.io/v1 like upstream's scheduler: no source or count, an action and eventTime.
+    expect(ev).toMatchObject({ type: 'Normal', message: 'Successfully assigned default/web to node01', action: 'Binding', reportingComponent: 'default-scheduler', reportingInstance: 'default-scheduler-master', source: {} });
+    expect(ev.eventTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(ev.count).toBeUndefined();
+    expect(ev.firstTimestamp ?? null).toBeNull();
   });
 
   it('leaves unschedulable pods Pending with PodScheduled=False, then retries when a node appears', async () => {
@@ -38,7 +42,7 @@ describe('Scheduler', () => {
       '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod..';
     expect(cond).toMatchObject({ status: 'False', reason: 'Unschedulable', message });
     const failed = await waitFor('FailedScheduling', () => events('big').find((e) => e.reason === 'FailedScheduling'));
-    expect(failed).toMatchObject({ type: 'Warning', message, source: { component: 'default-scheduler' } });
+    expect(failed).toMatchObject({ type: 'Warning', message, action: 'Scheduling', reportingComponent: 'default-scheduler', source: {} });
     expect(getPod('big').status.phase).toBe('Pending');
     await c.client.nodes.create(undefined, node('node03', { cpu: '8' }));
     expect(await waitFor('big bound', () => getPod('big').spec.nodeName)).toBe('node03');

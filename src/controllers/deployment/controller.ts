@@ -8,6 +8,7 @@ import { EventRecorder } from '../../client/events.js';
 import { keyOf, type Informer } from '../../client/informer.js';
 import { selectorFromLabelSelector, type LabelSelector } from '../../machinery/labels.js';
 import type { Obj } from '../../registry/types.js';
+import type { WorkQueueOptions } from '../../client/workqueue.js';
 import { Controller } from '../controller.js';
 import { claim, controllerOf, resolveControllerRef } from '../replicaset/controller-ref.js';
 import { rolloutRecreate, type PodMap } from './recreate.js';
@@ -36,6 +37,11 @@ function selectorOf(d: Obj): LabelSelector | undefined {
 
 export class DeploymentController extends Controller {
   readonly name = 'deployment-controller';
+
+  /** Every pod change of an object enqueues it and its sync walks all its pods: a turn's burst costs one sync. */
+  protected override queueOptions(): WorkQueueOptions {
+    return { batched: true };
+  }
   private dInformer!: Informer;
   private rsInformer!: Informer;
   private podInformer!: Informer;

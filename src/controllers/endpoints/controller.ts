@@ -6,6 +6,7 @@ import { keyOf, splitKey } from '../../client/informer.js';
 import { rfc3339 } from '../../clock.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { Obj } from '../../registry/types.js';
+import type { WorkQueueOptions } from '../../client/workqueue.js';
 import { Controller } from '../controller.js';
 import { backendsFor, resolvePort, targetRef, type Backend, type ResolvedPort } from './backends.js';
 
@@ -13,6 +14,11 @@ const MANAGED_BY = 'endpointslice-controller.k8s.io';
 
 export class EndpointsController extends Controller {
   readonly name = 'endpoints-controller';
+
+  /** Every pod change of an object enqueues it and its sync walks all its pods: a turn's burst costs one sync. */
+  protected override queueOptions(): WorkQueueOptions {
+    return { batched: true };
+  }
 
   protected setup(ctx: ComponentContext): void {
     const services = ctx.informers.for('', 'v1', 'services');

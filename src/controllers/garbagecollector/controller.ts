@@ -36,12 +36,19 @@ export class GarbageCollector extends Controller {
   }
 
   private watchKind(ctx: ComponentContext, def: ResourceDef): void {
+    // Like upstream's DefaultIgnoredResources: events (of either API) are never owners or dependents worth watching.
+    if (def.plural === 'events' && (def.group === '' || def.group === 'events.k8s.io')) return;
     if (this.watched.has(def)) return;
     this.watched.add(def);
     {
       ctx.informers.for(def.group, def.version, def.plural).addHandlers({
         onAdd: (o) => this.observe(def, o),
-        onUpdate: (_, o) => this.observe(def, o),
+        onUpdate: (old, o) => {
+          this.observe(def, o, old);
+          // An owner waiting for its dependents re-checks when one of them lets go of it (upstream referencesDiffs).
+          const kept = new Set((o.metadata?.ownerReferences ?? []).map((r: Obj) => r?.uid));
+          for (const ref of old.metadata?.ownerReferences ?? []) if (ref?.uid && !kept.has(ref.uid)) this.queue.add(`owner:${ref.uid}`);
+        },
         onDelete: (o) => {
           this.graph.remove(o);
           for (const d of this.graph.dependentsOf(o.metadata?.uid)) this.queue.add(`dependent:${d.uid}`);
@@ -52,11 +59,17 @@ export class GarbageCollector extends Controller {
     }
   }
 
-  private observe(def: ResourceDef, o: Obj): void {
+  private observe(def: ResourceDef, o: Obj, old?: Obj): void {
     this.graph.upsert(def, o);
     const m = o.metadata ?? {};
     if (m.deletionTimestamp && (m.finalizers ?? []).some((f: string) => f === FOREGROUND || f === ORPHAN)) this.queue.add(`owner:${m.uid}`);
-    if ((m.ownerReferences ?? []).length) this.queue.add(`dependent:${m.uid}`);
+    const refs: Obj[] = m.ownerReferences ?? [];
+    if (!refs.length) return;
+    // Like upstream's graph builder, a dependent is looked at when it is new, when its references changed, or when
+    // an owner it names is not in the graph (maybe absent): not on every status write of a pod. Owners going away
+    // re-enqueue their dependents (onDelete above, and the foreground/orphan processing).
+    const changed = !old || JSON.stringify(old.metadata?.ownerReferences ?? []) !== JSON.stringify(refs);
+    if (changed || refs.some((r) => !r?.uid || !this.graph.get(r.uid))) this.queue.add(`dependent:${m.uid}`);
   }
 
   async sync(key: string): Promise<void> {
@@ -91,8 +104,12 @@ export class GarbageCollector extends Controller {
       await rc.patch(m.namespace, m.name, 'merge', { metadata: { ownerReferences: keep, resourceVersion: m.resourceVersion } });
       return;
     }
-    // Every owner is gone or being deleted in the foreground: delete, foreground if any owner waits for us.
-    const policy = states.includes('waiting') ? 'Foreground' : 'Background';
+    // Every owner is gone or being deleted in the foreground. Upstream deletes in the foreground only an object that
+    // has dependents of its own and an owner waiting for it; anything else by its own finalizers, else Background.
+    const hasDependents = this.graph.dependentsOf(node.uid).length > 0;
+    const finalizers: string[] = m.finalizers ?? [];
+    const policy =
+      states.includes('waiting') && hasDependents ? 'Foreground' : finalizers.includes(ORPHAN) ? 'Orphan' : finalizers.includes(FOREGROUND) ? 'Foreground' : 'Background';
     await rc.delete(m.namespace, m.name, { propagationPolicy: policy, preconditions: { uid: m.uid } });
   }
 
@@ -118,10 +135,9 @@ export class GarbageCollector extends Controller {
         const dm = d.obj.metadata ?? {};
         const ref = (dm.ownerReferences ?? []).find((r: Obj) => r.uid === owner.uid);
         if (ref?.blockOwnerDeletion) blocking++;
-        if (!dm.deletionTimestamp) {
-          const rc = this.ctx.client.resource(d.def.group, d.def.version, d.def.plural);
-          await rc.delete(dm.namespace, dm.name, { propagationPolicy: 'Foreground', preconditions: { uid: dm.uid } });
-        }
+        // Each dependent decides for itself (upstream attemptToDeleteItem): deleted when no other owner holds it,
+        // or released from this owner when another one does.
+        if (!dm.deletionTimestamp) await this.attemptToDelete(d);
       }
       // Dependent deletions re-enqueue this owner; it finishes when no blocking dependent exists any more.
       if (!blocking) await this.removeFinalizer(rcOwner, owner, FOREGROUND);

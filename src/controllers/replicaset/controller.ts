@@ -8,6 +8,7 @@ import { keyOf, splitKey, type Informer } from '../../client/informer.js';
 import { ApiError } from '../../machinery/errors.js';
 import { selectorFromLabelSelector, type LabelSelector } from '../../machinery/labels.js';
 import type { Obj } from '../../registry/types.js';
+import type { WorkQueueOptions } from '../../client/workqueue.js';
 import { Controller } from '../controller.js';
 import { claim, controllerOf, newControllerRef, resolveControllerRef } from './controller-ref.js';
 import { Expectations } from './expectations.js';
@@ -62,6 +63,11 @@ function isNamespaceTerminating(err: unknown): boolean {
 
 export class ReplicaSetController extends Controller {
   readonly name = 'replicaset-controller';
+
+  /** Every pod change of an object enqueues it and its sync walks all its pods: a turn's burst costs one sync. */
+  protected override queueOptions(): WorkQueueOptions {
+    return { batched: true };
+  }
   private rsInformer!: Informer;
   private podInformer!: Informer;
   private recorder!: EventRecorder;

@@ -43,8 +43,11 @@ export const interPodAffinity: FilterPlugin<AffinityState> = {
       affinityCounts: new Map(),
       antiAffinityCounts: new Map(),
     };
+    // Without terms of its own, only the pods with required anti-affinity can matter (upstream walks
+    // HavePodsWithRequiredAntiAffinityNodeInfoList then).
+    const own = state.affinity.length > 0 || state.antiAffinity.length > 0;
     for (const n of snap.nodes) {
-      for (const existing of n.pods) {
+      for (const existing of own ? n.pods : (n.podsWithRequiredAntiAffinity ?? n.pods)) {
         // Running pods whose required anti-affinity matches the incoming pod keep it out of their topology domain.
         for (const t of requiredTerms(existing, 'podAntiAffinity')) {
           if (termMatches(t, pod, nsLabels)) bump(state.existingAntiAffinityCounts, n.labels, t.topologyKey, 1);
@@ -58,6 +61,8 @@ export const interPodAffinity: FilterPlugin<AffinityState> = {
     return state;
   },
   filter(pod, n, s, snap) {
+    // Nothing to check (no terms of its own, no existing anti-affinity against it): the common case, kept cheap.
+    if (!s.existingAntiAffinityCounts.size && !s.affinity.length && !s.antiAffinity.length) return null;
     for (const [k, v] of Object.entries(n.labels)) {
       if ((s.existingAntiAffinityCounts.get(pair(k, v)) ?? 0) > 0) return unschedulable(ERR_EXISTING_ANTI_AFFINITY);
     }
@@ -94,8 +99,10 @@ export const interPodAffinityScore: ScorePlugin<Counts> = {
     const counts: Counts = new Map();
     const prefAff = preferredTerms(pod, 'podAffinity');
     const prefAnti = preferredTerms(pod, 'podAntiAffinity');
+    // Without preferences of its own, only pods with affinity terms can score (upstream HavePodsWithAffinityNodeInfoList).
+    const own = prefAff.length > 0 || prefAnti.length > 0;
     for (const n of snap.nodes) {
-      for (const existing of n.pods) {
+      for (const existing of own ? n.pods : (n.podsWithAffinity ?? n.pods)) {
         for (const { weight, term } of prefAff) if (termMatches(term, existing, nsLabels)) bump(counts, n.labels, term.topologyKey, weight);
         for (const { weight, term } of prefAnti) if (termMatches(term, existing, nsLabels)) bump(counts, n.labels, term.topologyKey, -weight);
         for (const t of requiredTerms(existing, 'podAffinity')) if (termMatches(t, pod, nsLabels)) bump(counts, n.labels, t.topologyKey, HARD_POD_AFFINITY_WEIGHT);
@@ -106,6 +113,7 @@ export const interPodAffinityScore: ScorePlugin<Counts> = {
     return counts;
   },
   score(_pod, n: NodeInfo, counts) {
+    if (!counts.size) return 0;
     let total = 0;
     for (const [k, v] of Object.entries(n.labels)) total += counts.get(pair(k, v)) ?? 0;
     return total;

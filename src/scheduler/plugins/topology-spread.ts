@@ -11,6 +11,8 @@ export const ERR_CONSTRAINTS = "node(s) didn't match pod topology spread constra
 export const ERR_MISSING_LABEL = `${ERR_CONSTRAINTS} (missing required label)`;
 
 interface Constraint {
+  /** Identifies `matches` (the namespace and selector, or the owner), for the per-node memo. */
+  key: string;
   maxSkew: number;
   topologyKey: string;
   minDomains: number;
@@ -36,7 +38,8 @@ function constraintsOf(pod: Obj, action: 'DoNotSchedule' | 'ScheduleAnyway'): Co
     const uid = controllerUid(pod);
     if (action === 'DoNotSchedule' || !uid) return [];
     const sameOwner = (p: Obj) => p.metadata?.namespace === ns && controllerUid(p) === uid;
-    return SYSTEM_DEFAULTS.map((d) => ({ ...d, minDomains: 1, honorAffinity: true, honorTaints: false, matches: sameOwner }));
+    const key = `owner\u0000${ns}\u0000${uid}`;
+    return SYSTEM_DEFAULTS.map((d) => ({ ...d, key, minDomains: 1, honorAffinity: true, honorTaints: false, matches: sameOwner }));
   }
   return declared
     .filter((c) => (c.whenUnsatisfiable ?? 'DoNotSchedule') === action)
@@ -45,6 +48,7 @@ function constraintsOf(pod: Obj, action: 'DoNotSchedule' | 'ScheduleAnyway'): Co
       for (const k of c.matchLabelKeys ?? []) if (Object.hasOwn(labels, k)) sel.matchExpressions.push({ key: k, operator: 'In', values: [labels[k]] });
       const selector = c.labelSelector == null ? null : selectorFromLabelSelector(sel);
       return {
+        key: `selector\u0000${ns}\u0000${JSON.stringify(c.labelSelector == null ? null : sel)}`,
         maxSkew: c.maxSkew ?? 1,
         topologyKey: c.topologyKey ?? '',
         minDomains: c.minDomains ?? 1,
@@ -53,6 +57,22 @@ function constraintsOf(pod: Obj, action: 'DoNotSchedule' | 'ScheduleAnyway'): Co
         matches: (p: Obj) => !!selector && p.metadata?.namespace === ns && selector.matches(p.metadata?.labels ?? {}),
       };
     });
+}
+
+/** Per node, the number of matching pods per constraint key, valid while the node's generation stays: a cycle
+ * recounts only the nodes whose pods changed since the last one. */
+const memo = new WeakMap<NodeInfo, { generation: number; counts: Map<string, number> }>();
+
+function matchingOn(n: NodeInfo, c: Constraint): number {
+  let m = memo.get(n);
+  if (!m || m.generation !== n.generation) memo.set(n, (m = { generation: n.generation, counts: new Map() }));
+  let count = m.counts.get(c.key);
+  if (count === undefined) {
+    count = 0;
+    for (const p of n.pods) if (!p.metadata?.deletionTimestamp && c.matches(p)) count++;
+    m.counts.set(c.key, count);
+  }
+  return count;
 }
 
 /** Matching, non-terminating pods per topology domain of each constraint, over the nodes that count. */
@@ -65,7 +85,7 @@ function countDomains(pod: Obj, cs: Constraint[], nodes: NodeInfo[], requireAllK
       if (c.honorAffinity && !matchesRequiredNodeAffinity(pod, n.node)) return;
       if (c.honorTaints && untoleratedTaint(n.node.spec?.taints, pod.spec?.tolerations, ['NoSchedule', 'NoExecute'])) return;
       const domain = n.labels[c.topologyKey]!;
-      const matching = n.pods.filter((p) => !p.metadata?.deletionTimestamp && c.matches(p)).length;
+      const matching = matchingOn(n, c);
       counts[i]!.set(domain, (counts[i]!.get(domain) ?? 0) + matching);
     });
   }
