@@ -2,7 +2,7 @@
 // body read) as JSON and as Table (kubectl's Accept header), against the raw Express 5 GET of a precomputed body of
 // the same size (the exact JSON / Table bytes kubesim answered, sent from a Buffer).
 //
-//   node bench/list-latency.mjs [--targets=memory,level] [--objects=10000] [--runs=30] [--warmup=5] [--windows=FILE]
+//   node bench/list-latency.mjs [--targets=memory,level] [--objects=10000] [--runs=30] [--warmup=5] [--windows=FILE] [--json=FILE]
 import fs from 'node:fs';
 import { startBaseline } from './baseline.mjs';
 import { configMapTemplate, fmt, isMain, lastMachineBusy, parseArgs, ratio, REAL_APISERVER, settle, startKubesim, table, TABLE_ACCEPT, TARGETS } from './common.mjs';
@@ -95,13 +95,14 @@ export function render(results, objects = 10_000) {
 async function main() {
   const a = parseArgs();
   console.log(`LIST latency (${LOAD_NOTE})`);
-  const { tableText } = await run({
+  const { tableText, results } = await run({
     targets: a.targets ? String(a.targets).split(',') : undefined,
     objects: a.objects ? Number(a.objects) : undefined,
     runs: a.runs ? Number(a.runs) : undefined,
     warmup: a.warmup !== undefined ? Number(a.warmup) : undefined,
     windowsFile: a.windows,
   });
+  if (a.json) fs.writeFileSync(a.json, JSON.stringify({ results }, null, 2));
   console.log(`\n${tableText}`);
   console.log(
     `\nreal kube-apiserver: ${REAL_APISERVER.listJsonMs} ms JSON (${(REAL_APISERVER.listJsonBytes / 1e6).toFixed(1)} MB: its objects carry managedFields), ` +

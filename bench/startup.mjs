@@ -6,7 +6,8 @@
 // Each round spawns a fresh `node` process (cold start, like `npx kubesim start` or a test worker importing kubesim)
 // and measures from spawn until the process reports ready, i.e. until createCluster() resolved (the server listens,
 // the fixture is loaded, the components run) or, for the baseline, until listen() called back. Then the process
-// idles for --idle seconds and reports its RSS. Separately, one process creates clusters one after another, which
+// idles for --idle seconds and reports its RSS, serves one HTTP request (timed: kubesim loads its router on the
+// first one), idles again and reports its RSS once more. Separately, one process creates clusters one after another, which
 // is what a test suite with a cluster per file or per test pays once modules are loaded, and times snapshot/reset.
 // --wait-quiet: before each start, wait up to SECONDS for other processes to leave the machine < 15% busy.
 // KUBESIM_BENCH_DIST=DIR benchmarks the build in DIR (see bench/snapshot.mjs).
@@ -21,24 +22,40 @@ import { BENCH_DIR, DIST_URL, fmt, importDist, isMain, lastMachineBusy, machine,
 const SELF = fileURLToPath(import.meta.url);
 const median = (xs) => percentile([...xs].sort((a, b) => a - b), 50);
 
-/** Child side: start one thing, print `{"ready": ms}`, idle, print `{"rss": bytes}`, exit. */
+/** Child side: start one thing, print `{"ready": ms}`, idle, print `{"rss": bytes}`; then one HTTP request (for
+ * kubesim: `GET /api/v1/namespaces`, the first one loads the router), print `{"firstRequest": ms}`, idle again,
+ * print `{"rss": bytes}`, exit. */
 async function child(mode, idleS) {
   let close;
+  let url;
   if (mode === 'bare') {
     const server = http.createServer((req, res) => res.end('ok'));
     await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${server.address().port}`;
     close = () => new Promise((r) => server.close(r));
   } else {
     const { createCluster } = await importDist('index.js');
     let dataDir;
     if (mode === 'level') dataDir = fs.mkdtempSync(path.join(BENCH_DIR, '.data', 'startup-level-'));
     const cluster = await createCluster({ port: 0, store: mode === 'level' ? dataDir : 'memory' });
+    url = cluster.url;
     close = async () => {
       await cluster.close();
       if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     };
   }
   process.stdout.write(`${JSON.stringify({ ready: performance.now() })}\n`);
+  await new Promise((r) => setTimeout(r, idleS * 1000));
+  process.stdout.write(`${JSON.stringify({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed })}\n`);
+  // node:http rather than fetch(): fetch loads undici on first use (~40 ms, ~18 MiB), which would be measured too.
+  const t0 = performance.now();
+  const status = await new Promise((resolve, reject) => {
+    http.get(`${url}/api/v1/namespaces`, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    }).on('error', reject);
+  });
+  process.stdout.write(`${JSON.stringify({ firstRequest: performance.now() - t0, status })}\n`);
   await new Promise((r) => setTimeout(r, idleS * 1000));
   process.stdout.write(`${JSON.stringify({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed })}\n`);
   await close();
@@ -104,7 +121,7 @@ export async function run({ rounds = 5, idle = 3, waitQuiet = 0, log = console.l
     ['level', 'kubesim, LevelDB'],
   ];
   const results = {};
-  for (const [mode] of modes) results[mode] = { ready: [], inProcessReady: [], rss: [], heap: [] };
+  for (const [mode] of modes) results[mode] = { ready: [], inProcessReady: [], rss: [], heap: [], firstRequest: [], rssAfterRequest: [] };
   // Interleaved rounds, so that a burst of load from other processes hits every mode alike.
   for (let r = 0; r < rounds; r++) {
     for (const [mode] of modes) {
@@ -115,15 +132,29 @@ export async function run({ rounds = 5, idle = 3, waitQuiet = 0, log = console.l
       res.inProcessReady.push(out.lines[0].ready);
       res.rss.push(out.lines[1].rss);
       res.heap.push(out.lines[1].heapUsed);
+      res.firstRequest.push(out.lines[2].firstRequest);
+      res.rssAfterRequest.push(out.lines[3].rss);
       const busy = waitQuiet > 0 ? `, machine ${fmt(lastMachineBusy() * 100)}% busy before` : '';
-      log(`round ${r + 1} ${mode}: ready after ${fmt(out.spawnToReady)} ms, RSS ${fmt(out.lines[1].rss / 2 ** 20, 1)} MiB${busy}`);
+      log(`round ${r + 1} ${mode}: ready after ${fmt(out.spawnToReady)} ms, RSS ${fmt(out.lines[1].rss / 2 ** 20, 1)} MiB, first request ${fmt(out.lines[2].firstRequest, 1)} ms (HTTP ${out.lines[2].status}), then RSS ${fmt(out.lines[3].rss / 2 ** 20, 1)} MiB${busy}`);
     }
   }
   const rows = modes.map(([mode, label]) => {
     const res = results[mode];
-    return [label, fmt(median(res.ready)), fmt(Math.min(...res.ready)), fmt(median(res.inProcessReady)), fmt(median(res.rss) / 2 ** 20, 1), fmt(median(res.heap) / 2 ** 20, 1)];
+    return [
+      label,
+      fmt(median(res.ready)),
+      fmt(Math.min(...res.ready)),
+      fmt(median(res.inProcessReady)),
+      fmt(median(res.rss) / 2 ** 20, 1),
+      fmt(median(res.heap) / 2 ** 20, 1),
+      fmt(median(res.firstRequest), 1),
+      fmt(median(res.rssAfterRequest) / 2 ** 20, 1),
+    ];
   });
-  const startupTable = table(['', 'spawn → ready, ms (median)', 'best', 'process uptime at ready, ms', `RSS after ${idle} s idle, MiB`, 'JS heap used, MiB'], rows);
+  const startupTable = table(
+    ['', 'spawn → ready, ms (median)', 'best', 'process uptime at ready, ms', `RSS after ${idle} s idle, MiB`, 'JS heap used, MiB', 'first HTTP request, ms', `RSS ${idle} s after it, MiB`],
+    rows,
+  );
 
   if (waitQuiet > 0) await waitForQuiet(waitQuiet * 1000);
   const ip = (await runChild(['--in-process=10'])).lines[0];

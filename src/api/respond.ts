@@ -6,9 +6,17 @@ import type { OutputFormat } from './negotiation.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024; // upstream apiserver's default maxRequestBodyBytes
 
+export const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
 export function sendJsonText(res: ServerResponse, code: number, text: string, contentType = 'application/json'): void {
   res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** Like sendJsonText, for a body already encoded (LIST bodies: src/api/list-body.ts). */
+export function sendJsonBytes(res: ServerResponse, code: number, body: Buffer, contentType = 'application/json'): void {
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': body.length });
+  res.end(body);
 }
 
 export function sendObject(res: ServerResponse, code: number, obj: unknown, format: OutputFormat = 'json', jsonText?: string): void {
@@ -18,7 +26,7 @@ export function sendObject(res: ServerResponse, code: number, obj: unknown, form
     res.end(text);
     return;
   }
-  const ct = format === 'table' ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json';
+  const ct = format === 'table' ? TABLE_CONTENT_TYPE : 'application/json';
   sendJsonText(res, code, jsonText ?? JSON.stringify(obj), ct);
 }
 

@@ -328,7 +328,7 @@ export abstract class StorageEngine implements Storage {
     const json = JSON.stringify(stamped); // may throw (cyclic, BigInt): before the revision is taken, so no gap
     this.acceptedRevision = revision;
     const event: CommittedEvent = { type, key, revision, object: stamped, json, prevObject: prev?.object, prev };
-    const stored: StoredObject = { key, object: stamped, json, revision };
+    const stored: StoredObject = { key, object: stamped, json, revision, utf8: undefined, metadataUtf8: undefined };
     let resolve!: (value: StoredObject) => void;
     let reject!: (error: unknown) => void;
     const promise = new Promise<StoredObject>((res, rej) => {
@@ -379,6 +379,10 @@ export abstract class StorageEngine implements Storage {
   private apply(writes: PendingWrite[], revision: number, compactedRevision: number): void {
     for (const w of writes) {
       const key = w.event.key;
+      // The replaced state lives on in the history (as a prev) but is rarely read again: drop the encodings readers
+      // cached on it (LIST bodies), so they are held for current objects only.
+      const replaced = this.state.get(key);
+      if (replaced) replaced.utf8 = replaced.metadataUtf8 = undefined;
       if (w.state) this.state.put(w.state);
       else this.state.remove(key);
       if (this.overlay.get(key) === w) this.overlay.delete(key);

@@ -16,6 +16,10 @@ export interface StoredObject {
   json: string;
   /** The revision of the last write to this key (= Number(object.metadata.resourceVersion)). */
   revision: number;
+  /** Caches readers may fill (a stored object never changes): `json` as UTF-8, and the JSON of object.metadata as
+   * UTF-8 (LIST bodies and Table rows are assembled from them: src/api/list-body.ts). */
+  utf8?: Buffer;
+  metadataUtf8?: Buffer;
 }
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';

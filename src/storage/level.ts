@@ -1,9 +1,10 @@
 // The durable backend: the engine over LevelDB (classic-level). Each group-commit batch is one
 // db.batch(..., { sync: true }) — object puts/deletes, their events, the dropped-history deletes and the revision
 // counter, atomically and fsync'ed — so an acknowledged write survives a crash, like an etcd commit upstream.
+// The record layout is in level-layout.ts.
 
 import fs from 'node:fs';
-import { ClassicLevel } from 'classic-level';
+import type { ClassicLevel } from 'classic-level';
 import { StorageEngine, type CommitBatch, type CommittedEvent, type LoadedState } from './engine.js';
 import { StorageOpenError, type KubeObject, type StoredObject } from './interface.js';
 import {
@@ -13,10 +14,12 @@ import {
   OBJECT_END,
   OBJECT_PREFIX,
   decodeEvent,
+  deriveEventJson,
   encodeEvent,
   eventKey,
   objectKey,
   revisionOfEventKey,
+  type EncodedEvent,
 } from './level-layout.js';
 
 export interface LevelStorageOptions {
@@ -51,7 +54,9 @@ export class LevelStorage extends StorageEngine {
 
   protected override async load(): Promise<LoadedState> {
     prepareDirectory(this.dir);
-    this.dbHandle = new ClassicLevel<string, string>(this.dir, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    // Loaded here rather than with this module: in-memory clusters never pay for LevelDB's native binding.
+    const { ClassicLevel: Level } = await import('classic-level');
+    this.dbHandle = new Level<string, string>(this.dir, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
     try {
       await this.dbHandle.open({ createIfMissing: true });
     } catch (err) {
@@ -80,14 +85,22 @@ export class LevelStorage extends StorageEngine {
       objects.set(key, parseStored(key, v));
     });
 
-    // Rebuild the history window. Most objects appear in several events; reuse already-parsed states where the
-    // JSON matches (an event's prev is usually the previous event's object; the newest is usually the current one).
-    const events: CommittedEvent[] = [];
-    const lastByKey = new Map<string, StoredObject>();
+    // Rebuild the history window: read the records, fill in the JSON the writer left out (deriveEventJson), then
+    // build the events. Most objects appear in several events; reuse already-parsed states where the JSON matches (an
+    // event's prev is usually the previous event's object; the newest is usually the current one).
+    const records: (EncodedEvent & { revision: number })[] = [];
     await this.scan(eventKey(compactedRevision), EVENT_END, (k, v) => {
       const revision = revisionOfEventKey(k);
       if (revision <= compactedRevision) return; // the range start is inclusive
-      const { type, key, json, prevJson } = decodeEvent(v);
+      records.push({ ...decodeEvent(v), revision });
+    });
+    deriveEventJson(records, (key, rev) => {
+      const current = objects.get(key);
+      return current && current.revision === rev ? current.json : undefined;
+    });
+    const events: CommittedEvent[] = [];
+    const lastByKey = new Map<string, StoredObject>();
+    for (const { type, key, json, prevJson, revision } of records) {
       let prev: StoredObject | undefined;
       if (prevJson) {
         const last = lastByKey.get(key);
@@ -98,7 +111,7 @@ export class LevelStorage extends StorageEngine {
       events.push({ type, key, revision, object: stored.object, json: stored.json, prevObject: prev?.object, prev });
       if (type === 'DELETED') lastByKey.delete(key);
       else lastByKey.set(key, stored);
-    });
+    }
     return { objects: objects.values(), revision, compactedRevision, events };
   }
 
@@ -120,7 +133,7 @@ export class LevelStorage extends StorageEngine {
     for (const e of batch.events) {
       if (e.type === 'DELETED') ops.push({ type: 'del', key: objectKey(e.key) });
       else ops.push({ type: 'put', key: objectKey(e.key), value: e.json });
-      ops.push({ type: 'put', key: eventKey(e.revision), value: encodeEvent(e.type, e.key, e.json, e.prev?.json) });
+      ops.push({ type: 'put', key: eventKey(e.revision), value: encodeEvent(e.type, e.key, e.prev?.json) });
     }
     const compacted = batch.compactedRevision;
     if (compacted > this.persistedCompaction) {
