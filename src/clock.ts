@@ -295,8 +295,16 @@ export function isVirtualClock(clock: Clock): clock is VirtualClock {
 
 /** RFC 3339 with second precision, as metav1.Time serialises. */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  // Writes stamp the current time (creationTimestamp, managedFields) several times per request: format each second once.
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastStamp = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastStamp;
 }
+let lastSecond = NaN;
+let lastStamp = '';
 
 /** RFC 3339 with microseconds, as metav1.MicroTime serialises (leases, events.k8s.io). */
 export function rfc3339Micro(ms: number): string {

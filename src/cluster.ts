@@ -3,14 +3,18 @@ import { Router } from './api/router.js';
 import { createApiServer } from './api/server.js';
 import { adminHandler, type RestoreResult } from './admin.js';
 import { isVirtualClock, resolveClock, type Clock, type VirtualClock } from './clock.js';
-import { DEFAULTS, resolvePath, type ClusterOptions } from './config.js';
+import { checkAdvertiseUrl, DEFAULTS, logIntervalMs, resolvePath, type ClusterOptions } from './config.js';
 import { clientOptions, kubeconfigYaml, loadClientNodeKubeConfig, writeKubeconfigAtomically, type ClientOptions } from './kubeconfig.js';
 import { bootstrap, publishApiServerEndpoints } from './bootstrap.js';
 import { Client } from './client/client.js';
 import type { Component, ComponentFactory } from './client/component.js';
 import { InformerFactory } from './client/informers.js';
 import { DEFAULT_COMPONENTS } from './components.js';
-import { loadFixture } from './fixtures.js';
+import { FaultInjector, DISABLED_FAULTS, type FaultsApi } from './faults.js';
+import { loadFixture, loadFixtures } from './fixtures.js';
+import { mergeIntoUserKubeconfig, type MergedKubeconfig } from './kubeconfig-merge.js';
+import { requestHook } from './request-hook.js';
+import { disabledRequestLog, RequestRecorder, type RequestLog } from './request-log.js';
 import { CRDController } from './crd/controller.js';
 import { BUILTIN_RESOURCES, Catalog } from './registry/catalog.js';
 import { ServiceAllocator } from './registry/allocators/services.js';
@@ -47,6 +51,14 @@ export interface Cluster<C extends Clock = Clock> {
   restore(snapshot: Snapshot): Promise<RestoreResult>;
   /** Back to the state right after start (the fixture state), like restore() of a snapshot taken then. */
   reset(): Promise<RestoreResult>;
+  /** Fault injection (needs `faults: true`; add() throws otherwise): make matching HTTP requests fail or slow down,
+   * cut watches, expire resourceVersions. See src/faults.ts. */
+  faults: FaultsApi;
+  /** The recorded HTTP requests (needs `recordRequests`; throws otherwise): `cluster.requests({ verb: 'patch' })`,
+   * `cluster.requests.clear()`. */
+  requests: RequestLog;
+  /** Where `kubeconfigMerge` added the context (undefined without it); close() takes it out again. */
+  mergedKubeconfig?: { file: string; context: string };
   /** Stops serving, then flushes and closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -64,7 +76,10 @@ export async function createCluster(options: ClusterOptions = {}): Promise<Clust
   let api: ReturnType<typeof createApiServer> | undefined;
   let stopComponents: () => Promise<void> = async () => undefined;
   let crds: CRDController | undefined;
+  let recorder: RequestRecorder | undefined;
+  let merged: MergedKubeconfig | undefined;
   try {
+    const advertiseUrl = options.advertiseUrl === undefined ? undefined : checkAdvertiseUrl(options.advertiseUrl);
     const catalog = new Catalog(BUILTIN_RESOURCES);
     const store = new GenericStore(storage, clock);
     const allocator = new ServiceAllocator(storage);
@@ -80,18 +95,24 @@ export async function createCluster(options: ClusterOptions = {}): Promise<Clust
     const kubernetesVersion = options.kubernetesVersion ?? DEFAULTS.kubernetesVersion;
     // The default cluster (nodes, kube-system) only on a first start, and only when the default components run.
     const fixture = options.fixture ?? (options.components ? false : 'default');
-    if (fresh && fixture) await loadFixture(client.as('kubeadm'), fixture, { nodes: options.nodes ?? DEFAULTS.nodes, kubernetesVersion, clock });
+    if (fresh && fixture) await loadFixture(client.as('kubeadm'), fixture, { nodes: options.nodes, kubernetesVersion, clock });
+    // The user's fixtures at every start (objects that exist already are kept).
+    const extra = options.fixtures === undefined ? [] : Array.isArray(options.fixtures) ? options.fixtures : [options.fixtures];
+    if (extra.length) await loadFixtures(client.as('kubesim-fixtures'), extra, { kubernetesVersion, clock });
     const log = options.log ?? (() => undefined);
     // Components can be started again with fresh state (after a restore): each run gets new instances and informers.
     const runComponents = async (): Promise<() => Promise<void>> => {
       const informers = new InformerFactory(client, clock);
       const components: Component[] = (options.components ?? DEFAULT_COMPONENTS).map((make: ComponentFactory) => make());
+      // Work the components leave queued (rate-limited event writes) ends with their run.
+      const session = client.scoped();
       const stop = async () => {
+        session.end();
         for (const c of [...components].reverse()) await c.stop();
         informers.stop();
       };
       try {
-        for (const c of components) await c.start({ client: client.as(c.name), informers, clock, log, kubernetesVersion });
+        for (const c of components) await c.start({ client: session.client.as(c.name), informers, clock, log, kubernetesVersion });
         informers.start();
       } catch (err) {
         await stop().catch(() => undefined);
@@ -131,6 +152,11 @@ export async function createCluster(options: ClusterOptions = {}): Promise<Clust
     };
     const restore = async (snap: Snapshot | unknown) => replaceState(snapshotEntries(snap));
     const reset = () => replaceState(initial);
+    // Fault injection and request recording exist only when asked for: otherwise the server has no hook at all.
+    const faults = options.faults ? new FaultInjector({ clock, currentRevision: () => storage.currentRevision() }, options.faults === true ? {} : options.faults) : undefined;
+    const record = options.recordRequests;
+    if (record) recorder = new RequestRecorder(clock, record === true ? {} : { ...record, file: record.file ? resolvePath(record.file) : undefined });
+    let kubeconfig = '';
     api = createApiServer({
       catalog,
       store,
@@ -139,14 +165,16 @@ export async function createCluster(options: ClusterOptions = {}): Promise<Clust
       kubernetesVersion: options.kubernetesVersion ?? DEFAULTS.kubernetesVersion,
       isReady: () => ready,
       log: options.log,
-      admin: adminHandler({ clock, snapshotJson: () => snapshotJson(storage), restore, reset }),
+      admin: adminHandler({ clock, snapshotJson: () => snapshotJson(storage), restore, reset, faults, requests: recorder, kubeconfig: () => kubeconfig }),
+      intercept: requestHook(faults, recorder),
+      logIntervalMs: logIntervalMs(options.logInterval),
     });
     const host = options.host ?? DEFAULTS.host;
     const address = await api.listen(options.port ?? 0, host);
     advertise = options.advertiseHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
     port = address.port;
-    const url = `http://${advertise.includes(':') ? `[${advertise}]` : advertise}:${address.port}`;
-    const kubeconfig = kubeconfigYaml(url);
+    const url = advertiseUrl ?? `http://${advertise.includes(':') ? `[${advertise}]` : advertise}:${address.port}`;
+    kubeconfig = kubeconfigYaml(url);
     await publishApiServerEndpoints(client, advertise, address.port);
     // The state right after start, before the components act on it: what reset() returns to. Stored objects are
     // immutable, so keeping the references costs nothing. (The server already listens, but is not ready yet.)
@@ -157,6 +185,9 @@ export async function createCluster(options: ClusterOptions = {}): Promise<Clust
     ready = true;
     const kubeconfigPath = options.kubeconfigPath ? resolvePath(options.kubeconfigPath) : undefined;
     if (kubeconfigPath) writeKubeconfigAtomically(kubeconfigPath, kubeconfig);
+    if (options.kubeconfigMerge) merged = mergeIntoUserKubeconfig(url, options.kubeconfigMerge === true ? {} : options.kubeconfigMerge);
+    const requestLog = recorder;
+    const mergedEntry = merged;
     let closing: Promise<void> | undefined;
     const server = api;
     return {
@@ -174,17 +205,36 @@ export async function createCluster(options: ClusterOptions = {}): Promise<Clust
       snapshot: () => takeSnapshot(storage),
       restore,
       reset,
+      faults: faults ?? DISABLED_FAULTS,
+      requests: recorder ? recorder.api() : disabledRequestLog(),
+      mergedKubeconfig: mergedEntry && { file: mergedEntry.file, context: mergedEntry.context },
       close: () =>
         (closing ??= (async () => {
+          // The user's kubeconfig first (it must be cleaned up even if something below fails); its error after the rest.
+          let mergeError: unknown;
+          try {
+            mergedEntry?.remove();
+          } catch (err) {
+            mergeError = err;
+          }
           await lastRestore;
+          faults?.stop();
           await stopComponents();
           await server.close();
+          await requestLog?.close();
           crdController.stop();
           await storage.close();
           unquiesce();
+          if (mergeError) throw mergeError;
         })()),
     };
   } catch (err) {
+    try {
+      merged?.remove();
+    } catch {
+      // the start failed already: report that
+    }
+    await recorder?.close().catch(() => undefined);
     await stopComponents().catch(() => undefined);
     crds?.stop();
     await api?.close().catch(() => undefined);

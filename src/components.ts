@@ -11,6 +11,8 @@ import { podGCController } from './controllers/podgc/controller.js';
 import { statefulSetController } from './controllers/statefulset/controller.js';
 import { persistentVolumeController } from './controllers/volume/controller.js';
 import { NodeLifecycleController } from './controllers/nodelifecycle/controller.js';
+import { taintEvictionController } from './controllers/tainteviction/controller.js';
+import { disruptionController } from './controllers/disruption/controller.js';
 import { cronJobController } from './controllers/cronjob/controller.js';
 import { jobController } from './controllers/job/controller.js';
 import { horizontalPodAutoscalerController } from './controllers/podautoscaler/controller.js';
@@ -36,4 +38,6 @@ export const DEFAULT_COMPONENTS: ComponentFactory[] = [
   () => new Scheduler(),
   () => new NodeManager(),
   () => new NodeLifecycleController(),
+  taintEvictionController,
+  disruptionController,
 ];

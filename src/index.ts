@@ -7,3 +7,6 @@ export { SNAPSHOT_API_VERSION, SnapshotError, type Snapshot } from './snapshot.j
 export type { RestoreResult } from './admin.js';
 export { DEFAULT_COMPONENTS } from './components.js';
 export type { Component, ComponentContext, ComponentFactory } from './client/component.js';
+export { FaultSpecError, type Fault, type FaultSpec, type FaultsApi, type FaultAction, type FaultErrorCode } from './faults.js';
+export type { RecordedRequest, RequestFilter, RequestLog } from './request-log.js';
+export { FixtureError, FIXTURE_SETS } from './fixtures.js';

@@ -6,14 +6,17 @@ import { ApiError, errors, successStatus } from '../machinery/errors.js';
 import { unmarshalTypeError } from '../machinery/patch/errors.js';
 import { buildFilter } from '../registry/filter.js';
 import { bindPod } from '../registry/resources/core/pod-binding.js';
+import { Eviction, EVICTION_VERSIONS } from '../registry/resources/core/pod-eviction.js';
 import type { GenericStore } from '../registry/store.js';
 import { groupVersion, type Obj, type ResourceDef } from '../registry/types.js';
+import { servePodLog } from './pod-log.js';
 import { chooseFormat, decodeObjectBody, mediaType, parseBool, parseIntParam, type OutputFormat } from './negotiation.js';
 import { fieldChecker, fieldValidationOf } from './field-validation.js';
 import { APPLY_PATCH, applyPatchBody, PATCH_TYPES } from './patch.js';
-import { readBody, sendJsonText, sendObject } from './respond.js';
+import { jsonListBody } from './list-body.js';
+import { readBody, sendJsonBytes, sendObject, TABLE_CONTENT_TYPE } from './respond.js';
 import { readScale, scaleTransform } from './scale.js';
-import { buildTable, type IncludeObject } from './table.js';
+import { buildTable, tableListBody, type IncludeObject } from './table.js';
 import { runWatch, validateWatchParams, type WatchSink } from './watch.js';
 
 export interface ResourceRequest {
@@ -33,6 +36,8 @@ export interface ResourceDeps {
   clock: Clock;
   /** The version reported at /version (decides which deprecation warnings are sent). */
   kubernetesVersion?: string;
+  /** Period of the simulated containers' periodic log line (pods/log). */
+  logIntervalMs?: number;
 }
 
 /** The deprecation warning of a built-in API when the reported version is at or past its deprecation. */
@@ -160,7 +165,7 @@ export async function handleResource(r: ResourceRequest, d: ResourceDeps): Promi
       checkBodyName(r, body);
       if (def.review) return sendObject(r.res, 201, def.review(body), format === 'table' ? 'json' : format);
       const checked = (await fieldChecker(def, fieldValidationOf(r.query), r.res))(body);
-      const created = await d.store.createStored(def, r.namespace, checked, { dryRun: dryRunOf(r.query), fieldManager: managerOf(r) });
+      const created = await d.store.createStored(def, r.namespace, checked, { dryRun: dryRunOf(r.query), fieldManager: managerOf(r), owned: true });
       return sendOne(r, d, 201, created.object, format, created.json);
     }
     if (method === 'DELETE') {
@@ -203,12 +208,12 @@ function list(r: ResourceRequest, d: ResourceDeps, format: OutputFormat): void {
     resourceVersionMatch: q.resourceVersionMatch,
   });
   if (format === 'table') {
-    const table = buildTable(def, page.items.map((i) => i.object as Obj), d.clock.now(), includeObjectOf(q), {
+    const table = tableListBody(def, page.items, d.clock.now(), includeObjectOf(q), {
       resourceVersion: page.resourceVersion,
       continue: page.continueToken,
       remainingItemCount: page.remainingItemCount,
     });
-    return sendObject(r.res, 200, table, 'table');
+    return sendJsonBytes(r.res, 200, table, TABLE_CONTENT_TYPE);
   }
   // Fast path: splice the stored JSON of each item into the list body instead of re-serialising objects.
   let meta = `{"resourceVersion":"${page.resourceVersion}"`;
@@ -216,9 +221,8 @@ function list(r: ResourceRequest, d: ResourceDeps, format: OutputFormat): void {
   if (page.remainingItemCount !== undefined) meta += `,"remainingItemCount":${page.remainingItemCount}`;
   meta += '}';
   const head = `{"kind":"${def.listKind ?? `${def.kind}List`}","apiVersion":"${groupVersion(def)}","metadata":${meta},"items":[`;
-  const text = head + page.items.map((i) => i.json).join(',') + ']}';
-  if (format === 'yaml') return sendObject(r.res, 200, undefined, 'yaml', text);
-  sendJsonText(r.res, 200, text);
+  if (format === 'yaml') return sendObject(r.res, 200, undefined, 'yaml', head + page.items.map((i) => i.json).join(',') + ']}');
+  sendJsonBytes(r.res, 200, jsonListBody(head, page.items, ']}'));
 }
 
 function watch(r: ResourceRequest, d: ResourceDeps, format: OutputFormat): void {
@@ -417,6 +421,23 @@ async function handleSubresource(r: ResourceRequest, d: ResourceDeps, format: Ou
     checkBodyType(def, body, 'Binding', 'v1');
     await bindPod(d.store, def, r.namespace!, r.name, body, { dryRun: dryRunOf(r.query), fieldManager: managerOf(r) });
     return sendObject(r.res, 201, { ...successStatus(), code: 201 }, format === 'table' ? 'json' : format);
+  }
+  if (sub.name === 'log' && def.group === '' && def.plural === 'pods') {
+    return servePodLog({ req: r.req, res: r.res, def, namespace: r.namespace!, name: r.name, query: r.query }, d);
+  }
+  if (sub.name === 'eviction') {
+    // pods/NAME/eviction: policy/v1 or policy/v1beta1 Eviction bodies (upstream EvictionREST.AcceptsGroupVersion);
+    // answers 201 with a Success Status, or 429 when a PodDisruptionBudget forbids it.
+    const body = decodeObjectBody(await readBody(r.req), r.req.headers['content-type']);
+    checkBodyType(def, body, 'Eviction', EVICTION_VERSIONS.includes(body.apiVersion) ? body.apiVersion : 'policy/v1');
+    const meta = body.metadata;
+    if (meta !== undefined && meta !== null && (typeof meta !== 'object' || Array.isArray(meta))) throw errors.badRequest('metadata must be an object');
+    checkDecodedTypes(body);
+    if (meta?.namespace && meta.namespace !== r.namespace) {
+      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    const out = await new Eviction(d.store, def).evict(r.namespace!, r.name, body, { dryRun: dryRunOf(r.query), fieldManager: managerOf(r) });
+    return sendObject(r.res, out.code, out.status, format === 'table' ? 'json' : format);
   }
   throw errors.pathNotFound();
 }

@@ -1,9 +1,8 @@
-// The HTTP front: an Express app whose single handler routes through the REST-surface document and dispatches to
-// discovery, health, version, OpenAPI and the generic resource endpoint. WebSocket upgrades (watch) are handled on
-// the raw server.
+// The HTTP front: one node:http request handler (no framework: a wrapper would only add cost to every request) that
+// routes through the REST-surface document and dispatches to discovery, health, version, OpenAPI and the generic
+// resource endpoint. WebSocket upgrades (watch) are handled on the raw server.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
 import type { Clock } from '../clock.js';
 import { errors } from '../machinery/errors.js';
 import type { Catalog } from '../registry/catalog.js';
@@ -17,6 +16,7 @@ import { resolveTarget } from './request-info.js';
 import { handleResource } from './resources.js';
 import type { Router } from './router.js';
 import { attachWebSocketWatch } from './websocket.js';
+import { handleStreamingRequest } from '../streams/index.js';
 
 export interface ApiServerDeps {
   catalog: Catalog;
@@ -28,6 +28,11 @@ export interface ApiServerDeps {
   log?: (line: string) => void;
   /** kubesim's own endpoints under /kubesim/ (clock, snapshots: src/admin.ts); 404 when absent. */
   admin?: (req: http.IncomingMessage, res: http.ServerResponse, path: string, query: Record<string, string>) => Promise<void>;
+  /** Runs first for every HTTP request when fault injection or request recording is on (src/request-hook.ts); it
+   * calls `next` to serve the request normally. Absent: not installed at all. */
+  intercept?: (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
+  /** Period of the simulated containers' periodic log line (pods/log), when the pod does not choose one. */
+  logIntervalMs?: number;
 }
 
 export interface ApiServer {
@@ -58,23 +63,34 @@ function health(res: http.ServerResponse, kind: string, verbose: boolean, ready:
 }
 
 export function createApiServer(deps: ApiServerDeps): ApiServer {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.set('query parser', false);
+  const fail = (req: http.IncomingMessage, res: http.ServerResponse, err: unknown): void => {
+    if (!(err instanceof Error && 'toStatus' in err)) deps.log?.(`internal error on ${req.method} ${req.url}: ${(err as Error)?.stack ?? err}`);
+    sendError(res, err);
+  };
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    try {
+      const url = req.url ?? '/';
+      const qIndex = url.indexOf('?');
+      const path = qIndex < 0 ? url : url.slice(0, qIndex);
+      const query = parseQuery(qIndex < 0 ? '' : url.slice(qIndex + 1));
+      dispatch(deps, req, res, path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path, query).catch((err) => fail(req, res, err));
+    } catch (err) {
+      fail(req, res, err);
+    }
+  };
 
-  app.use((req, res) => {
-    const url = req.url ?? '/';
-    const qIndex = url.indexOf('?');
-    const path = qIndex < 0 ? url : url.slice(0, qIndex);
-    const query = parseQuery(qIndex < 0 ? '' : url.slice(qIndex + 1));
-    dispatch(deps, req, res, path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path, query).catch((err) => {
-      if (!(err instanceof Error && 'toStatus' in err)) deps.log?.(`internal error on ${req.method} ${url}: ${(err as Error)?.stack ?? err}`);
-      sendError(res, err);
-    });
-  });
+  const intercept = deps.intercept;
+  const onRequest = intercept
+    ? (req: http.IncomingMessage, res: http.ServerResponse): void => {
+        try {
+          intercept(req, res, () => handle(req, res));
+        } catch (err) {
+          fail(req, res, err);
+        }
+      }
+    : handle;
 
-  const server = http.createServer({ keepAliveTimeout: 60_000 }, app);
+  const server = http.createServer({ keepAliveTimeout: 60_000 }, onRequest);
   attachWebSocketWatch(server, deps);
   return {
     server,
@@ -101,6 +117,8 @@ async function dispatch(deps: ApiServerDeps, req: http.IncomingMessage, res: htt
     if (!deps.admin) throw errors.pathNotFound();
     return deps.admin(req, res, path, query);
   }
+  // exec/attach/portforward (upgrade required) and the pod/service/node proxy: src/streams.
+  if (path.startsWith('/api/v1/') && (await handleStreamingRequest(deps, req, res))) return;
   const route = deps.router.match(method, path, query);
   if (!route) throw errors.pathNotFound();
   const p = route.params;
@@ -138,7 +156,7 @@ async function dispatch(deps: ApiServerDeps, req: http.IncomingMessage, res: htt
       return sendObject(res, 200, apiResourceList(deps.catalog, p.group, p.version));
     default: {
       const target = resolveTarget(deps.catalog, route.operationId, p);
-      return handleResource({ req, res, method, query, ...target }, { store: deps.store, clock: deps.clock, kubernetesVersion: deps.kubernetesVersion });
+      return handleResource({ req, res, method, query, ...target }, { store: deps.store, clock: deps.clock, kubernetesVersion: deps.kubernetesVersion, logIntervalMs: deps.logIntervalMs });
     }
   }
 }

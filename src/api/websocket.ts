@@ -9,6 +9,7 @@ import { chooseFormat, parseBool, parseIntParam } from './negotiation.js';
 import { resolveTarget } from './request-info.js';
 import type { ApiServerDeps } from './server.js';
 import { runWatch, validateWatchParams, type WatchParams } from './watch.js';
+import { handleStreamingUpgrade } from '../streams/index.js';
 
 function reject(socket: Duplex, err: ApiError): void {
   const body = JSON.stringify(err.toStatus());
@@ -20,6 +21,8 @@ function reject(socket: Duplex, err: ApiError): void {
 export function attachWebSocketWatch(server: http.Server, deps: ApiServerDeps): void {
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('base64.binary.k8s.io') ? 'base64.binary.k8s.io' : false) });
   server.on('upgrade', (req, socket, head) => {
+    // exec, attach and port-forward upgrades (SPDY and WebSocket): src/streams.
+    if (handleStreamingUpgrade(deps, req, socket, head)) return;
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const query: Record<string, string> = {};

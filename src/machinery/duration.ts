@@ -33,10 +33,20 @@ export function humanDuration(ms: number): string {
   return `${Math.floor(hours / 24 / 365)}y`;
 }
 
+// The last AGE cell computed: a Table of a LIST asks for the same timestamp and time row after row (objects created
+// in the same second), so Date.parse and the formatting run once per distinct timestamp instead of once per row.
+let lastStamp: string | undefined;
+let lastNow = NaN;
+let lastAge = '';
+
 /** The AGE cell: `<unknown>` for a missing timestamp (upstream translateTimestampSince). */
 export function age(timestamp: string | undefined | null, now: number): string {
   if (!timestamp) return '<unknown>';
+  if (timestamp === lastStamp && now === lastNow) return lastAge;
   const t = Date.parse(timestamp);
-  if (Number.isNaN(t)) return '<unknown>';
-  return humanDuration(now - t);
+  const out = Number.isNaN(t) ? '<unknown>' : humanDuration(now - t);
+  lastStamp = timestamp;
+  lastNow = now;
+  lastAge = out;
+  return out;
 }

@@ -2,6 +2,7 @@
 import { configmaps } from './resources/core/configmaps.js';
 import { endpoints } from './resources/core/endpoints.js';
 import { events } from './resources/core/events.js';
+import { eventsV1 } from './resources/events/events.js';
 import { namespaces } from './resources/core/namespaces.js';
 import { nodes } from './resources/core/nodes.js';
 import { pods } from './resources/core/pods.js';
@@ -22,6 +23,7 @@ import { horizontalpodautoscalers } from './resources/autoscaling/horizontalpoda
 import { horizontalpodautoscalersV1 } from './resources/autoscaling/horizontalpodautoscalers-v1.js';
 import { cronjobs } from './resources/batch/cronjobs.js';
 import { jobs } from './resources/batch/jobs.js';
+import { poddisruptionbudgets } from './resources/policy/poddisruptionbudgets.js';
 import { nodemetrics, podmetrics } from '../metrics/resources.js';
 import { selfsubjectaccessreviews, selfsubjectreviews, selfsubjectrulesreviews } from './resources/authorization/reviews.js';
 import { groupVersion, type ResourceDef } from './types.js';
@@ -45,11 +47,15 @@ export const BUILTIN_RESOURCES: ResourceDef[] = [
   statefulsets,
   daemonsets,
   controllerrevisions,
+  // events.k8s.io follows apps in upstream's group order; a view of the core/v1 events storage.
+  eventsV1,
   // autoscaling and batch come right after apps in upstream's group order.
   horizontalpodautoscalers,
   horizontalpodautoscalersV1,
   jobs,
   cronjobs,
+  // policy comes after batch (and networking) in upstream's group order.
+  poddisruptionbudgets,
   // storage.k8s.io comes before coordination.k8s.io in upstream's group order.
   storageclasses,
   leases,

@@ -2,7 +2,8 @@
 import type { ResourceDef } from './types.js';
 
 export function resourcePrefix(def: ResourceDef): string {
-  return `/registry/${def.group || 'core'}/${def.plural}/`;
+  const at = def.storedAs ?? def;
+  return `/registry/${at.group || 'core'}/${at.plural}/`;
 }
 
 /** The prefix for a LIST: one namespace, or every namespace / cluster-scoped when `namespace` is empty. */

@@ -25,6 +25,8 @@ export interface WriteOptions {
   /** The subresource recorded in managedFields for a main-resource write made through another view of the object
    * (upstream records "scale" for writes through /scale). */
   managedFieldsSubresource?: 'scale';
+  /** The caller hands the input over (e.g. a freshly decoded request body): create uses it instead of a copy. */
+  owned?: boolean;
 }
 
 export interface UpdateOptions extends WriteOptions {
@@ -108,7 +110,7 @@ export class GenericStore {
   }
 
   async createStored(def: ResourceDef, namespace: string | undefined, input: Obj, opts: WriteOptions = {}): Promise<WriteResult> {
-    const obj = structuredClone(input);
+    const obj = opts.owned ? input : structuredClone(input);
     const meta = (obj.metadata ??= {});
     if (meta.resourceVersion) throw errors.badRequest('resourceVersion should not be set on objects to be created');
     if (def.namespaced) meta.namespace = namespace;
@@ -388,7 +390,7 @@ export class GenericStore {
 export function decodeStored(def: ResourceDef, stored: StoredObject): StoredObject {
   if (!def.codec) return stored;
   const object = def.codec.decode(stored.object as Obj);
-  return { ...stored, object, json: JSON.stringify(object) };
+  return { key: stored.key, object, json: JSON.stringify(object), revision: stored.revision };
 }
 
 const FOREGROUND_FINALIZER = 'foregroundDeletion';

@@ -78,6 +78,9 @@ export interface ResourceDef {
   /** Converts every stored object to this version on read and back to the storage version on write (upstream's
    * None conversion plus read-time defaulting of custom resources). */
   codec?: { decode(obj: Obj): Obj; encode(obj: Obj): Obj };
+  /** Shares another group's storage (with `codec` converting): events.k8s.io/v1 events are a view of core/v1 events
+   * (upstream stores both in /registry/events/). */
+  storedAs?: { group: string; plural: string };
   /** The unknown fields of a written object (for fieldValidation); built-in kinds use the OpenAPI schemas. */
   unknownFields?: (obj: Obj) => string[];
   /** The PATCH content types served (all four when unset; custom resources have no strategic merge patch). */

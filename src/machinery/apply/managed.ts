@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ApiError } from '../errors.js';
 import type { TypeRef } from '../patch/index.js';
-import { addMember, difference, emptySet, fromFieldsV1, has, intersection, isEmpty, members, pathString, toFieldsV1, union, type FieldTree } from './fieldset.js';
+import { addMember, difference, emptySet, fromFieldsV1, has, intersection, isEmpty, members, pathString, SELF, toFieldsV1, union, type FieldTree } from './fieldset.js';
 import { mergeObject, removePath } from './merge.js';
 import { conflictsAllowedByLastApplied, KUBECTL_APPLY_MANAGER, syncLastApplied } from './last-applied.js';
 import { fieldsOf, isObj, valueAt } from './schema-walk.js';
@@ -112,6 +112,8 @@ function baseEntries(oldObj: Obj | undefined, newObj: Obj): Entry[] {
 
 /** managedFields after a create, update or (non-apply) patch by ctx.manager. */
 export function updateManagedFields(oldObj: Obj | undefined, newObj: Obj, ctx: FieldManagerContext): ManagedFieldsEntry[] {
+  const sent = newObj.metadata?.managedFields;
+  if (!oldObj && !(Array.isArray(sent) && sent.length)) return createdEntries(newObj, ctx);
   const entries = baseEntries(oldObj, newObj);
   const newFields = trackedFields(newObj, ctx);
   let changed: FieldTree;
@@ -121,9 +123,7 @@ export function updateManagedFields(oldObj: Obj | undefined, newObj: Obj, ctx: F
   } else {
     const oldFields = trackedFields(oldObj, ctx);
     changed = emptySet();
-    for (const p of members(newFields)) {
-      if (JSON.stringify(valueAt(oldObj, p)) !== JSON.stringify(valueAt(newObj, p)) || !has(oldFields, p)) changed = union(changed, pathSet(p));
-    }
+    changedMembers(newFields, oldFields, oldObj, newObj, [], changed);
     removed = difference(oldFields, newFields);
   }
   const taken = union(changed, removed);
@@ -132,6 +132,39 @@ export function updateManagedFields(oldObj: Obj | undefined, newObj: Obj, ctx: F
   const mine = entries.find((e) => sameIdentity(e, ctx.manager, 'Update', ctx.subresource));
   if (mine) mine.fields = difference(mine.fields, removed);
   return encode(entries);
+}
+
+/**
+ * The common create (no prior object, no managedFields sent): the manager owns every tracked field, one entry. What
+ * the general path computes for it, without its set algebra (each step of which rebuilds the tree).
+ */
+function createdEntries(newObj: Obj, ctx: FieldManagerContext): ManagedFieldsEntry[] {
+  const fields = trackedFields(newObj, ctx);
+  if (isEmpty(fields)) return [];
+  const entry: Obj = { manager: ctx.manager, operation: 'Update', apiVersion: ctx.apiVersion, time: ctx.time, fieldsType: 'FieldsV1' };
+  if (ctx.subresource) entry.subresource = ctx.subresource;
+  entry.fieldsV1 = toFieldsV1(fields);
+  return [entry as ManagedFieldsEntry];
+}
+
+/**
+ * Adds to `out` each member p of `newTree` (in members() order) whose value differs between the objects
+ * (JSON.stringify(valueAt(oldVal, p)) vs the same for newVal) or that `oldTree` does not have as a member. One walk
+ * down both objects along the tree, instead of resolving every member's path from the root again.
+ */
+function changedMembers(newTree: FieldTree, oldTree: FieldTree | undefined, oldVal: unknown, newVal: unknown, path: string[], out: FieldTree): void {
+  for (const [el, child] of newTree) {
+    if (el === SELF) continue;
+    const p = [...path, el];
+    const oldChildVal = oldVal === undefined ? undefined : valueAt(oldVal, [el]);
+    const newChildVal = newVal === undefined ? undefined : valueAt(newVal, [el]);
+    const oldChild = oldTree?.get(el);
+    if (child.size === 0 || child.has(SELF)) {
+      const wasMember = oldChild !== undefined && (oldChild.size === 0 || oldChild.has(SELF));
+      if (!wasMember || JSON.stringify(oldChildVal) !== JSON.stringify(newChildVal)) addMember(out, p);
+    }
+    if (child.size) changedMembers(child, oldChild, oldChildVal, newChildVal, p, out);
+  }
 }
 
 function pathSet(p: string[]): FieldTree {

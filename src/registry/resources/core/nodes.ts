@@ -12,7 +12,11 @@ export const nodes: ResourceDef = {
   shortNames: ['no'],
   nameRule: 'subdomain',
   statusSubresource: true,
-  subresources: [{ name: 'status', verbs: ['get', 'patch', 'update'] }],
+  subresources: [
+    { name: 'status', verbs: ['get', 'patch', 'update'] },
+    // The API server proxy to the node's kubelet; see src/streams/proxy.ts.
+    { name: 'proxy', kind: { group: '', version: 'v1', kind: 'NodeProxyOptions' }, verbs: ['create', 'delete', 'get', 'patch', 'update'] },
+  ],
   columns: [
     col('Name', NAME_DESCRIPTION),
     col('Status', 'The status of the node'),

@@ -19,6 +19,15 @@ export const pods: ResourceDef = {
     { name: 'status', verbs: ['get', 'patch', 'update'] },
     // POST a core/v1 Binding to assign the pod to a node (the scheduler's call); see pod-binding.ts.
     { name: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] },
+    // POST a policy/v1 (or v1beta1) Eviction: a deletion that honours PodDisruptionBudgets; see pod-eviction.ts.
+    { name: 'eviction', kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] },
+    // GET the simulated container's log (text/plain, streamed with follow=true); see src/api/pod-log.ts.
+    { name: 'log', verbs: ['get'] },
+    // The kubelet's streaming endpoints and the API server proxy; see src/streams.
+    { name: 'attach', kind: { group: '', version: 'v1', kind: 'PodAttachOptions' }, verbs: ['create', 'get'] },
+    { name: 'exec', kind: { group: '', version: 'v1', kind: 'PodExecOptions' }, verbs: ['create', 'get'] },
+    { name: 'portforward', kind: { group: '', version: 'v1', kind: 'PodPortForwardOptions' }, verbs: ['create', 'get'] },
+    { name: 'proxy', kind: { group: '', version: 'v1', kind: 'PodProxyOptions' }, verbs: ['create', 'delete', 'get', 'patch', 'update'] },
   ],
   returnDeletedObject: true,
   columns: [

@@ -40,7 +40,11 @@ export const services: ResourceDef = {
   categories: ['all'],
   nameRule: 'label1035',
   statusSubresource: true,
-  subresources: [{ name: 'status', verbs: ['get', 'patch', 'update'] }],
+  subresources: [
+    { name: 'status', verbs: ['get', 'patch', 'update'] },
+    // The API server proxy to the service's endpoints; see src/streams/proxy.ts.
+    { name: 'proxy', kind: { group: '', version: 'v1', kind: 'ServiceProxyOptions' }, verbs: ['create', 'delete', 'get', 'patch', 'update'] },
+  ],
   columns: [
     col('Name', NAME_DESCRIPTION),
     col('Type', 'type determines how the Service is exposed. Defaults to ClusterIP.'),
