@@ -363,7 +363,9 @@ export class GenericStore {
     if (!opts.subresource) def.prepareForUpdate?.(next, current);
     // Decoding applies defaults to every write (upstream's defaulting on decode), not only on create.
     if (!opts.subresource || (opts.subresource === 'status' && def.defaultsOnStatus)) def.defaults?.(next);
-    if (!opts.deletionMarking && !opts.applied) this.trackManagedFields(def, current, next, opts);
+    // Bindings bypass the field manager upstream (BindingREST writes through storage directly): a scheduled pod's
+    // managedFields name its controller and the kubelet, never the scheduler.
+    if (!opts.deletionMarking && !opts.applied && opts.subresource !== 'binding') this.trackManagedFields(def, current, next, opts);
     for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields']) {
       const v = meta[k];
       if (v === null || (typeof v === 'object' && Object.keys(v).length === 0)) delete meta[k];

@@ -29,6 +29,16 @@ describe('pods/binding', () => {
     expect(pod.status.conditions).toEqual([{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: expect.any(String) }]);
   });
 
+  it('leaves managedFields alone, as upstream (the binding bypasses the field manager)', async () => {
+    await apiOk(c.url, 'POST', '/api/v1/namespaces/default/pods?fieldManager=creator', podBody('b-mf'));
+    const before = await apiOk(c.url, 'GET', '/api/v1/namespaces/default/pods/b-mf');
+    await apiOk(c.url, 'POST', '/api/v1/namespaces/default/pods/b-mf/binding?fieldManager=default-scheduler', binding('b-mf', 'node01'));
+    const after = await apiOk(c.url, 'GET', '/api/v1/namespaces/default/pods/b-mf');
+    expect(after.spec.nodeName).toBe('node01');
+    expect(after.metadata.managedFields.map((e: { manager: string }) => e.manager)).toEqual(['creator']);
+    expect(after.metadata.managedFields).toEqual(before.metadata.managedFields);
+  });
+
   it('refuses to bind twice with 409 Conflict on pods/binding', async () => {
     const r = await api(c.url, 'POST', '/api/v1/namespaces/default/pods/b1/binding', binding('b1', 'node02'));
     expect(r.status).toBe(409);

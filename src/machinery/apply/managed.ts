@@ -53,22 +53,65 @@ export function trackedFields(obj: Obj, ctx: FieldManagerContext): FieldTree {
   return fieldsOf(view, ctx.type);
 }
 
-interface Entry {
-  meta: Omit<ManagedFieldsEntry, 'fieldsV1'>;
-  fields: FieldTree;
+/**
+ * One managedFields entry being worked on. Its field set is decoded from the FieldsV1 JSON on first use: a write
+ * usually touches one manager's entry, and the others (a controller's big spec entry beside a kubelet's status one)
+ * are written back as they were, without a decode/encode round trip.
+ */
+class Entry {
+  private tree: FieldTree | undefined;
+  constructor(
+    public meta: Omit<ManagedFieldsEntry, 'fieldsV1'>,
+    private raw: unknown,
+    tree?: FieldTree,
+  ) {
+    this.tree = tree;
+  }
+
+  get fields(): FieldTree {
+    return (this.tree ??= fromFieldsV1(this.raw));
+  }
+
+  set fields(t: FieldTree) {
+    this.tree = t;
+  }
+
+  /** Removes the members of `taken` from this entry's set, decoding it only if it has any of them. */
+  release(taken: FieldTree): void {
+    if (this.tree || rawIntersects(taken, this.raw)) this.fields = difference(this.fields, taken);
+  }
+
+  /** The FieldsV1 JSON to write: the original when the set was never decoded. */
+  encoded(): Record<string, unknown> | undefined {
+    if (!this.tree) return isObj(this.raw) && Object.keys(this.raw).length ? (this.raw as Record<string, unknown>) : undefined;
+    return isEmpty(this.tree) ? undefined : toFieldsV1(this.tree);
+  }
+}
+
+/** Whether FieldsV1 JSON `raw` has a member of `t` (has() for every member of t, without decoding raw). */
+function rawIntersects(t: FieldTree, raw: unknown): boolean {
+  if (!isObj(raw)) return false;
+  for (const [el, child] of t) {
+    if (el === SELF || !Object.hasOwn(raw, el)) continue;
+    const r = (raw as Obj)[el];
+    if ((child.size === 0 || child.has(SELF)) && isObj(r) && (Object.hasOwn(r, SELF) || Object.keys(r).length === 0)) return true;
+    if (child.size && rawIntersects(child, r)) return true;
+  }
+  return false;
 }
 
 function decode(list: unknown): Entry[] {
   if (!Array.isArray(list)) return [];
-  return list.filter(isObj).map((e) => ({ meta: { ...(e as Obj), fieldsV1: undefined } as never, fields: fromFieldsV1((e as Obj).fieldsV1) }));
+  return list.filter(isObj).map((e) => new Entry({ ...(e as Obj), fieldsV1: undefined } as never, (e as Obj).fieldsV1));
 }
 
 function encode(entries: Entry[]): ManagedFieldsEntry[] {
   const out: ManagedFieldsEntry[] = [];
   for (const e of entries) {
-    if (isEmpty(e.fields)) continue;
+    const fieldsV1 = e.encoded();
+    if (!fieldsV1) continue;
     const { fieldsV1: _drop, ...meta } = e.meta as Obj;
-    out.push({ ...(meta as Omit<ManagedFieldsEntry, 'fieldsV1'>), fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(e.fields) });
+    out.push({ ...(meta as Omit<ManagedFieldsEntry, 'fieldsV1'>), fieldsType: 'FieldsV1', fieldsV1 });
   }
   return out.sort(compareEntries);
 }
@@ -98,7 +141,7 @@ function upsert(entries: Entry[], ctx: FieldManagerContext, operation: 'Apply' |
     existing.meta = meta;
     existing.fields = replace ? fields : union(existing.fields, fields);
   } else {
-    entries.push({ meta, fields });
+    entries.push(new Entry(meta, undefined, fields));
   }
 }
 
@@ -127,7 +170,7 @@ export function updateManagedFields(oldObj: Obj | undefined, newObj: Obj, ctx: F
     removed = difference(oldFields, newFields);
   }
   const taken = union(changed, removed);
-  for (const e of entries) if (!sameIdentity(e, ctx.manager, 'Update', ctx.subresource)) e.fields = difference(e.fields, taken);
+  for (const e of entries) if (!sameIdentity(e, ctx.manager, 'Update', ctx.subresource)) e.release(taken);
   if (!isEmpty(changed)) upsert(entries, ctx, 'Update', changed, false);
   const mine = entries.find((e) => sameIdentity(e, ctx.manager, 'Update', ctx.subresource));
   if (mine) mine.fields = difference(mine.fields, removed);

@@ -142,3 +142,32 @@ describe('server-side apply: field ownership', () => {
     expect(managedFields[0].fieldsV1).toEqual({ 'f:data': { 'f:k': {} }, 'f:metadata': { 'f:finalizers': { 'v:"a.io/x"': {}, 'v:"b.io/y"': {} } } });
   });
 });
+
+describe('update operations: ownership moves to the writer', () => {
+  const dep = (replicas: number, image: string, status?: Obj): Obj => ({
+    ...deployment({ replicas, selector: { matchLabels: { app: 'web' } }, template: tmpl([{ name: 'web', image }]) }),
+    ...(status ? { status } : {}),
+  });
+  const entry = (obj: Obj, manager: string) => obj.metadata.managedFields.find((e: Obj) => e.manager === manager);
+
+  it('leaves the entries a write does not touch exactly as they were (a status write beside a spec owner)', () => {
+    const created = dep(2, 'nginx:1');
+    created.metadata.managedFields = updateManagedFields(undefined, created, ctx('creator'));
+    const next = structuredClone({ ...created, status: { replicas: 2 } });
+    next.metadata.managedFields = updateManagedFields(created, next, ctx('controller', { subresource: 'status' }));
+    expect(entry(next, 'creator')).toEqual(entry(created, 'creator'));
+    expect(entry(next, 'controller').fieldsV1).toEqual({ 'f:status': { 'f:replicas': {} } });
+    expect(entry(next, 'controller').subresource).toBe('status');
+  });
+
+  it('takes a changed field away from its previous owner, and drops an entry left empty', () => {
+    const live: Obj = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2 } };
+    live.metadata.managedFields = updateManagedFields(undefined, live, ctx('scaler'));
+    expect(entry(live, 'scaler').fieldsV1).toEqual({ 'f:spec': { 'f:replicas': {} } });
+    const next = structuredClone(live);
+    next.spec.replicas = 5;
+    next.metadata.managedFields = updateManagedFields(live, next, ctx('editor'));
+    expect(entry(next, 'scaler')).toBeUndefined();
+    expect(entry(next, 'editor').fieldsV1).toEqual({ 'f:spec': { 'f:replicas': {} } });
+  });
+});
