@@ -153,7 +153,7 @@ describe('update operations: ownership moves to the writer', () => {
   it('leaves the entries a write does not touch exactly as they were (a status write beside a spec owner)', () => {
     const created = dep(2, 'nginx:1');
     created.metadata.managedFields = updateManagedFields(undefined, created, ctx('creator'));
-    const next = structuredClone({ ...created, status: { replicas: 2 } });
+    const next: Obj = structuredClone({ ...created, status: { replicas: 2 } });
     next.metadata.managedFields = updateManagedFields(created, next, ctx('controller', { subresource: 'status' }));
     expect(entry(next, 'creator')).toEqual(entry(created, 'creator'));
     expect(entry(next, 'controller').fieldsV1).toEqual({ 'f:status': { 'f:replicas': {} } });
