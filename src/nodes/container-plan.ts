@@ -3,6 +3,7 @@
 // pod's containers, or to one container when its name is appended after a dot (`kubesim.io/crash-after.sidecar`).
 import { parseDuration } from '../clock.js';
 import { runsToCompletion } from './images.js';
+import { containerProcesses, interactiveArgv } from './interactive.js';
 import { simulate } from './logs/shell.js';
 
 type Obj = Record<string, any>;
@@ -56,6 +57,8 @@ export interface ContainerPlan {
   exitCode: number;
   /** Set by `kubesim.io/crash-after`: the log ends with a fatal error line. */
   crash: boolean;
+  /** A main process that reads stdin (interactive.ts) exited at this time (ms) when its session ended. */
+  exitAt?: number;
 }
 
 const scriptCache = new Map<string, { durationMs?: number; exitCode?: number }>();
@@ -74,11 +77,13 @@ function scriptOutcome(words: string[]): { durationMs?: number; exitCode?: numbe
 }
 
 /**
- * When a container exits by itself: `kubesim.io/crash-after` or `kubesim.io/run-seconds`, else a run-to-completion
- * image (busybox, alpine, perl, ...) with a command runs it (`sleep N` takes N seconds, a `while true` loop or
+ * When a container exits by itself: `kubesim.io/crash-after` or `kubesim.io/run-seconds`, else a shell reading its
+ * stdin (`stdin: true`) when its session ends (with the session's exit code), else a run-to-completion image
+ * (busybox, alpine, perl, ...) with a command runs it (`sleep N` takes N seconds, a `while true` loop or
  * `sleep infinity` forever, anything else `defaultMs`); servers and images without a command run until stopped.
+ * `containerID` names the instance (default: the one in the pod status).
  */
-export function containerPlan(pod: Obj, container: Obj, defaultMs: number): ContainerPlan {
+export function containerPlan(pod: Obj, container: Obj, defaultMs: number, containerID?: string): ContainerPlan {
   const name: string = container.name ?? '';
   const rawExit = containerAnnotation(pod, BEHAVIOUR_ANNOTATIONS.exitCode, name);
   const annotatedExit = rawExit !== undefined && /^\s*-?\d+\s*$/.test(rawExit) ? Number(rawExit) : undefined;
@@ -88,6 +93,11 @@ export function containerPlan(pod: Obj, container: Obj, defaultMs: number): Cont
   if (rawRun !== undefined) {
     const s = Number(rawRun);
     if (Number.isFinite(s) && s >= 0) return { runMs: s * 1000, exitCode: annotatedExit ?? 0, crash: false };
+  }
+  if (interactiveArgv(container)) {
+    const id = containerID ?? (pod.status?.containerStatuses ?? []).find((s: Obj) => s.name === name)?.containerID;
+    const exit = containerProcesses.exitOf(pod.metadata?.uid ?? '', name, id);
+    return exit ? { exitAt: exit.at, exitCode: exit.code, crash: false } : { exitCode: 0, crash: false };
   }
   const words: string[] = [...(container.command ?? []), ...(container.args ?? [])].map(String);
   if (!words.length || !runsToCompletion(container.image ?? '')) return { exitCode: annotatedExit ?? 0, crash: false };

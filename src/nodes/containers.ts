@@ -116,10 +116,11 @@ export const CONTAINER_TRANSITIONS: Transition[] = [
     name: 'exit',
     due: (c) => {
       if (!c.cs.state?.running) return undefined;
-      const plan = containerPlan(c.pod, c.spec, c.env.timings.completeMs);
+      const plan = containerPlan(c.pod, c.spec, c.env.timings.completeMs, c.cs.containerID);
+      if (plan.exitAt !== undefined) return Math.max(plan.exitAt, startedAt(c));
       return plan.runMs === undefined ? undefined : startedAt(c) + plan.runMs;
     },
-    apply: (c, at) => ({ cs: terminatedContainer(c.cs, containerPlan(c.pod, c.spec, c.env.timings.completeMs).exitCode, rfc3339(at)) }),
+    apply: (c, at) => ({ cs: terminatedContainer(c.cs, containerPlan(c.pod, c.spec, c.env.timings.completeMs, c.cs.containerID).exitCode, rfc3339(at)) }),
   },
   {
     name: 'startup-probe-kill',

@@ -9,6 +9,7 @@ import { ApiError } from '../machinery/errors.js';
 import { PodIPAllocator } from './ipam.js';
 import { defaultNodeLabels, nodeStatus, preloadedImages } from './node-status.js';
 import { normalizeImage } from './images.js';
+import { containerProcesses } from './interactive.js';
 import { RuntimeState } from './runtime-state.js';
 import { DEFAULT_TIMINGS, POD_STAGES, StageOutcome, type PodStage, type StageEnv, type Timings } from './stages.js';
 
@@ -48,6 +49,7 @@ export class Kubelet {
   private readonly runtime = new RuntimeState();
   private heartbeats: TimerHandle[] = [];
   private bootedAt = 0;
+  private stopWatchingExits?: () => void;
 
   constructor(private readonly o: KubeletOptions) {
     this.nodeName = o.nodeName;
@@ -88,6 +90,11 @@ export class Kubelet {
     const pods = this.o.listPods();
     for (const p of pods) if (p.status?.podIP && p.status.podIP !== this.o.internalIP) this.ipam.reserve(p.status.podIP);
     this.syncing = true;
+    // A shell reading its stdin ended (its attach session did): look at the pod again, like a PLEG event.
+    this.stopWatchingExits = containerProcesses.onExit((ref) => {
+      const pod = this.o.client.pods.get(ref.namespace, ref.name);
+      if (pod && pod.metadata?.uid === ref.uid && pod.spec?.nodeName === this.nodeName) this.onPod(pod);
+    });
     for (const p of pods) this.onPod(p);
   }
 
@@ -97,6 +104,8 @@ export class Kubelet {
     this.syncing = false;
     for (const h of this.heartbeats) h.cancel();
     this.heartbeats = [];
+    this.stopWatchingExits?.();
+    this.stopWatchingExits = undefined;
     for (const t of this.timers.values()) t.handle.cancel();
     this.timers.clear();
   }
@@ -133,7 +142,10 @@ export class Kubelet {
     this.timers.delete(key);
     const ip = pod.status?.podIP;
     if (ip && ip !== this.o.internalIP) this.ipam.release(ip);
-    if (pod.metadata?.uid) this.runtime.forgetPod(pod.metadata.uid);
+    if (pod.metadata?.uid) {
+      this.runtime.forgetPod(pod.metadata.uid);
+      containerProcesses.podGone(pod.metadata.uid);
+    }
   }
 
   private env(allocated?: string[]): StageEnv {

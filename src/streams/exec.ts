@@ -1,9 +1,8 @@
-// Running `kubectl exec` and `kubectl attach` sessions in a simulated container: the command runs as a program of
-// the image (the shell and its utilities), with the pod's environment, stdin (raw, or through a TTY line
-// discipline), stdout/stderr, and its exit code reported on the error stream.
+// Running `kubectl exec` sessions in a simulated container: the command runs as a program of the image (the shell
+// and its utilities), with the pod's environment, stdin (raw, or through a TTY line discipline), stdout/stderr, and
+// its exit code reported on the error stream. (attach: attach.ts.)
 import { randomBytes } from 'node:crypto';
 import type { StreamsRuntime } from './container/runtime.js';
-import { imageProfile } from './container/profile.js';
 import type { ExecIO } from './remotecommand.js';
 import { UTILITIES } from './shell/index.js';
 import { ExitSignal, Interrupted, Interrupter, Shell, type ProcIO, type Terminal } from './shell/interp.js';
@@ -73,40 +72,4 @@ export async function runExec(runtime: StreamsRuntime, pod: Obj, container: Obj,
     s.interrupts.close();
   }
   io.finish({ code, command });
-}
-
-/** The container's main process as argv: command+args, else the image's default. */
-function mainProcess(container: Obj): string[] {
-  const argv = [...(container.command ?? []), ...(container.args ?? [])].map(String);
-  if (argv.length) return argv;
-  const p = imageProfile(container.image);
-  return p.flavor === 'debian' && p.http === 'generic' && ['ubuntu', 'debian', 'centos', 'fedora'].includes(p.name) ? ['bash'] : p.flavor !== 'debian' ? ['sh'] : [];
-}
-
-/**
- * attach: the main process's output from now on (the web servers' access log lines), and, when the container keeps
- * stdin open (spec.stdin) and its main process is a shell or cat, that process reading the client's stdin.
- */
-export async function runAttach(runtime: StreamsRuntime, pod: Obj, container: Obj, io: ExecIO): Promise<void> {
-  const s = session(runtime, pod, container, io);
-  const stop = runtime.onOutput(pod, container.name, (line) => s.io.stdout.write(`${line}\n`));
-  const main = mainProcess(container);
-  const prog = (main[0] ?? '').split('/').pop() ?? '';
-  try {
-    if (container.stdin && io.hasStdin && ['sh', 'bash', 'ash', 'dash', 'cat'].includes(prog) && main.length <= (prog === 'cat' ? 1 : 2)) {
-      let code: number;
-      try {
-        code = await s.shell.exec([prog, ...(prog === 'cat' ? [] : container.tty ? ['-i'] : [])], s.io, s.shell.environment());
-      } catch (err) {
-        code = err instanceof ExitSignal ? err.code : 130;
-      }
-      io.finish({ code });
-      return;
-    }
-    // Nothing reads stdin: the session lasts until the client detaches.
-    await new Promise<void>((resolve) => io.onGone(resolve));
-  } finally {
-    stop();
-    s.interrupts.close();
-  }
 }

@@ -1,7 +1,7 @@
 // The API server's entry points for the kubelet streaming subresources and the proxy: plain HTTP requests (the
 // proxy; exec/attach/portforward without an upgrade get 400 "Upgrade request required") and upgrade requests
 // (SPDY/3.1 for exec, attach and port-forward; WebSocket channels for exec and attach; SPDY tunnelled in a
-// WebSocket for port-forward from kubectl 1.31 on).
+// WebSocket for port-forward from kubectl 1.31 on; WebSocket through the proxy to the pod's server).
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -10,9 +10,10 @@ import { ApiError, asApiError, errors } from '../machinery/errors.js';
 import type { GenericStore } from '../registry/store.js';
 import { negotiate, WS_EXEC_PROTOCOLS } from './channel.js';
 import { StreamsRuntime } from './container/runtime.js';
-import { runAttach, runExec } from './exec.js';
+import { runAttach } from './attach.js';
+import { runExec } from './exec.js';
 import { PORT_FORWARD_PROTOCOL, servePortForward, serveWebSocketPortForward } from './portforward.js';
-import { serveProxy } from './proxy.js';
+import { serveProxy, serveProxyUpgrade } from './proxy.js';
 import { SPDY_EXEC_PROTOCOLS, spdyExecIO, streamOptionsFrom, webSocketExecIO, type ExecIO, type StreamOptions } from './remotecommand.js';
 import { matchStreamRoute, type StreamRoute } from './routes.js';
 import { SpdySession } from './spdy/session.js';
@@ -140,7 +141,10 @@ export function handleStreamingUpgrade(deps: StreamsDeps, req: http.IncomingMess
   if (!route) return false;
   const runtime = runtimeFor(deps);
   try {
-    if (route.kind === 'proxy') throw errors.badRequest('upgrade requests through the proxy are not supported by the simulated backends');
+    if (route.kind === 'proxy') {
+      serveProxyUpgrade(runtime, route, req, socket, head);
+      return true;
+    }
     if (req.method !== 'GET' && req.method !== 'POST') throw errors.methodNotAllowed();
     const opts = streamOptionsFrom(params);
     const { pod, container } = target(runtime, route, opts);

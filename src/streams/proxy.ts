@@ -2,12 +2,20 @@
 // proxy handler): .../pods/NAME[:PORT]/proxy/PATH reaches the pod IP, .../services/NAME[:PORT]/proxy/PATH a ready
 // endpoint of the service (round-robin), .../nodes/NAME/proxy/PATH the node's kubelet. Answers come from the
 // simulated container servers; an empty path redirects to "/" like upstream.
+//
+// Upgrade requests (WebSocket) go through to the backend like upstream's tryUpgrade: a backend that switches
+// protocols gets the client's connection (the simulated generic app server is a WebSocket echo server); one that
+// answers an error status has that answer passed back verbatim; one that answers anything else (httpd and nginx
+// serve the page and ignore the Upgrade header) is 500 "invalid upgrade response: status code N"; nothing listening
+// is 500 "error dialing backend: ...".
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errors } from '../machinery/errors.js';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ApiError, errors } from '../machinery/errors.js';
 import type { StreamsRuntime } from './container/runtime.js';
 import type { Backend } from './container/network.js';
-import type { HttpRequest } from './http/message.js';
-import { respond } from './http/responder.js';
+import { serializeResponse, type HttpRequest, type HttpResponse } from './http/message.js';
+import { listenerFor, respond } from './http/responder.js';
 import { splitSchemeNamePort, type StreamRoute } from './routes.js';
 
 type Obj = Record<string, any>;
@@ -129,4 +137,69 @@ export async function serveProxy(runtime: StreamsRuntime, route: Extract<StreamR
   for (const [k, v] of answer.headers) if (!HOP_BY_HOP.has(k.toLowerCase())) out[k] = v;
   res.writeHead(answer.status, answer.reason, out);
   res.end(req.method === 'HEAD' ? undefined : answer.body);
+}
+
+/** The backend of an upgrade through the proxy: the client's connection once it switched, else one HTTP answer. */
+let echoServer: WebSocketServer | undefined;
+
+/** A plain error answer of the proxy (upstream's responder: a non-Status error is a 500 with no reason). */
+function proxyError(message: string): ApiError {
+  return new ApiError(500, undefined, message);
+}
+
+/** Writes a backend's error answer to the client and closes the connection (upstream: echo, then close). */
+function passBack(socket: Duplex, res: HttpResponse, head: boolean): void {
+  socket.end(serializeResponse(res, head));
+}
+
+/** What a backend answers to an upgrade it does not perform. */
+function notUpgraded(socket: Duplex, res: HttpResponse, head: boolean): void {
+  if (res.status >= 400) passBack(socket, res, head);
+  else throw proxyError(`invalid upgrade response: status code ${res.status}`);
+}
+
+/**
+ * An upgrade request through the proxy. Errors before the backend answers are thrown as ApiErrors (the caller
+ * answers them as a Status).
+ */
+export function serveProxyUpgrade(runtime: StreamsRuntime, route: Extract<StreamRoute, { kind: 'proxy' }>, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const query = q < 0 ? '' : url.slice(q);
+  const isHead = req.method === 'HEAD';
+  if (route.resource === 'nodes') {
+    const parsed = splitSchemeNamePort(route.id);
+    if (!parsed) throw errors.badRequest(`invalid node request ${JSON.stringify(route.id)}`);
+    const node = runtime.node(parsed.name);
+    if (!node) throw errors.notFound({ group: '', resource: 'nodes' }, parsed.name);
+    // The kubelet's read-only endpoints do not switch protocols.
+    const r = kubeletResponse(runtime, node, `${route.path || '/'}${query}`);
+    const body = Buffer.from(r.body);
+    notUpgraded(socket, { status: r.status, reason: r.status === 200 ? 'OK' : 'Not Found', headers: [['Content-Type', r.type], ['Content-Length', String(body.length)]], body }, isHead);
+    return;
+  }
+  const backend = route.resource === 'pods' ? podBackend(runtime, route.namespace!, route.id) : serviceBackend(runtime, route.namespace!, route.id);
+  const listener = listenerFor(backend.pod, backend.port);
+  if (!listener) throw proxyError(`error dialing backend: dial tcp ${backend.ip}:${backend.port}: connect: connection refused`);
+  const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
+  if (listener.profile.http === 'generic' && upgrade === 'websocket') {
+    // The generic app server speaks WebSocket: it echoes every message back (text as text, binary as binary).
+    echoServer ??= new WebSocketServer({ noServer: true });
+    const s = socket as Duplex & { setNoDelay?: (v: boolean) => void; setTimeout?: (ms: number) => void };
+    s.setNoDelay?.(true);
+    s.setTimeout?.(0);
+    echoServer.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => ws.send(data as Buffer, { binary: isBinary }));
+      ws.on('error', () => ws.terminate());
+    });
+    return;
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  headers.host = `${backend.ip}:${backend.port}`;
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${APISERVER_SOURCE}` : APISERVER_SOURCE;
+  const request: HttpRequest = { method: req.method ?? 'GET', target: `${route.path || '/'}${query}`, version: 'HTTP/1.1', headers, body: Buffer.alloc(0), remoteAddress: APISERVER_SOURCE };
+  const answer = respond(runtime, backend.pod, backend.port, request);
+  if (!answer) throw proxyError(`error dialing backend: dial tcp ${backend.ip}:${backend.port}: connect: connection refused`);
+  notUpgraded(socket, answer, isHead);
 }

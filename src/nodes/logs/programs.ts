@@ -5,6 +5,7 @@
 // container instance (its start time and ID), so a log is generated on demand instead of being stored.
 import { containerAnnotation, LOG_ANNOTATIONS } from '../container-plan.js';
 import { imageRepository, normalizeImage, runsToCompletion } from '../images.js';
+import { containerProcesses, interactiveArgv } from '../interactive.js';
 import { NODE_INFO_DEFAULTS } from '../node-status.js';
 import { accessLogDate, apacheErrorDate, hash32, nginxDate, rfc3339Seconds } from './format.js';
 import { piDigits } from './pi.js';
@@ -244,7 +245,9 @@ export function logProgram(ctx: ProgramContext): LogProgram {
   const words: string[] = [...(container.command ?? []), ...(container.args ?? [])].map(String);
   const intervalMs = annotatedInterval(pod, name);
   let program: LogProgram;
-  if (words.length && (runsToCompletion(image) || ctx.init)) program = commandProgram(ctx, words);
+  // A shell reading stdin logs what its sessions showed (prompts, echoed input, output).
+  if (!ctx.init && interactiveArgv(container)) program = { startup: containerProcesses.transcript(pod.metadata?.uid ?? '', name, ctx.instanceId).filter((l) => l.at >= ctx.start) };
+  else if (words.length && (runsToCompletion(image) || ctx.init)) program = commandProgram(ctx, words);
   else if (ctx.init) program = { startup: [] };
   else if (base === 'httpd') program = httpdProgram(ctx, intervalMs);
   else if (base === 'nginx') program = nginxProgram(ctx, intervalMs);

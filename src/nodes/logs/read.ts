@@ -96,7 +96,9 @@ function instanceLog(pod: Obj, spec: Obj, init: boolean, which: { id: string; ru
     let end = Number.isNaN(finished) ? instance.start : finished;
     instance.exitCode = which.term.exitCode ?? 0;
     instance.stopped = instance.exitCode === KILLED_EXIT_CODE || (!!pod.metadata?.deletionTimestamp && instance.exitCode === 0);
-    const plan = containerPlan(pod, spec, settings.completeMs ?? 200);
+    const plan = containerPlan(pod, spec, settings.completeMs ?? 200, which.id);
+    // A session that ended the container: finishedAt has second precision, the exit itself was seen exactly.
+    if (plan.exitAt !== undefined && !instance.stopped && plan.exitAt >= end && plan.exitAt < end + 1000) end = plan.exitAt;
     // finishedAt has second precision; an exit on the container's own schedule happened exactly at start + run time
     // (init containers are reported done at once: their whole run counts).
     if (plan.runMs !== undefined && !instance.stopped) {

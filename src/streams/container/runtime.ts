@@ -3,6 +3,7 @@
 // for the container's lifetime, and carries what containers print (web server access logs) to attached clients.
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../../clock.js';
+import { containerProcesses } from '../../nodes/interactive.js';
 import { configmaps } from '../../registry/resources/core/configmaps.js';
 import { endpoints } from '../../registry/resources/core/endpoints.js';
 import { nodes } from '../../registry/resources/core/nodes.js';
@@ -17,6 +18,7 @@ import type { Interrupter, ShellHost, Terminal } from '../shell/interp.js';
 import { commandsFor } from './commands-available.js';
 import { containerEnvironment, type EnvSources } from './env.js';
 import { baseFilesystem, podHostname } from './files.js';
+import { MainProcess } from './main-process.js';
 import { Network } from './network.js';
 import { imageProfile } from './profile.js';
 import { containerStatus } from './status.js';
@@ -25,12 +27,15 @@ type Obj = Record<string, any>;
 
 /** Writable layers kept at most (oldest dropped first): one per container that was written to. */
 const MAX_OVERLAYS = 2000;
+/** Main processes kept at most (exited ones dropped first, then the oldest). */
+const MAX_PROCESSES = 1000;
 
 export class StreamsRuntime {
   readonly sources: EnvSources;
   readonly network: Network;
   private readonly overlays = new Map<string, Overlay>();
   private readonly output = new EventEmitter();
+  private readonly processes = new Map<string, MainProcess>();
 
   constructor(
     readonly store: GenericStore,
@@ -45,6 +50,13 @@ export class StreamsRuntime {
       node: (name) => (name ? this.get(nodes, undefined, name) : undefined),
     };
     this.network = new Network(this);
+    // The kubelet stopped a pod's containers: their processes end (held weakly: a runtime goes with its store).
+    const self = new WeakRef(this);
+    const off = containerProcesses.onPodGone((uid) => {
+      const r = self.deref();
+      if (r) r.killPod(uid);
+      else off();
+    });
   }
 
   get(def: ResourceDef, namespace: string | undefined, name: string): Obj | undefined {
@@ -134,6 +146,45 @@ export class StreamsRuntime {
         { pid: (nextPid += 6), command: 'ps' },
       ],
     };
+  }
+
+  /**
+   * The main process of a container instance that reads its stdin (started at the first attach: what it printed
+   * before that is not replayed anyway). Its exit is reported to the kubelet, which then terminates the container.
+   */
+  mainProcess(pod: Obj, container: Obj, argv: string[]): MainProcess {
+    const uid: string = pod.metadata?.uid ?? '';
+    const containerID: string | undefined = containerStatus(pod, container.name)?.containerID;
+    const key = `${uid}/${container.name}/${containerID ?? ''}`;
+    let p = this.processes.get(key);
+    if (p) return p;
+    const ref = { uid, namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '', container: container.name };
+    p = new MainProcess(
+      this,
+      pod,
+      container,
+      argv,
+      (code, killed) => {
+        if (!killed) containerProcesses.exited(ref, containerID, { code, at: this.clock.now() });
+      },
+      (text) => containerProcesses.output(ref, containerID, this.clock.now(), text),
+    );
+    this.processes.set(key, p);
+    if (this.processes.size > MAX_PROCESSES) {
+      const victim = [...this.processes].find(([, x]) => x.exited) ?? [...this.processes][0];
+      this.processes.delete(victim[0]);
+      victim[1].kill();
+    }
+    return p;
+  }
+
+  /** Ends the processes of a pod that is gone. */
+  killPod(uid: string): void {
+    for (const [k, p] of [...this.processes]) {
+      if (!k.startsWith(`${uid}/`)) continue;
+      this.processes.delete(k);
+      p.kill();
+    }
   }
 
   /** Something the container printed on stdout (an access log line): attached clients see it. */

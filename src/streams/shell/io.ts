@@ -79,8 +79,18 @@ export class Input {
     return all;
   }
 
+  /** Called whenever the reader waits for more input (a process idle at its prompt). */
+  onWait?: () => void;
+
+  /** The reader is waiting for input that has not come yet. */
+  get waiting(): boolean {
+    return this.waiters.length > 0;
+  }
+
   private wait(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+    const p = new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.onWait?.();
+    return p;
   }
 
   private wake(): void {
