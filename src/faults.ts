@@ -3,13 +3,13 @@
 // Rules match on the request's attributes (src/api/request-attributes.ts); the errors are upstream-shaped Status
 // bodies (k8s.io/apimachinery/pkg/api/errors: NewConflict, NewTooManyRequests, NewInternalError,
 // NewServiceUnavailable, NewTimeoutError, NewResourceExpired) with Retry-After where upstream sends one.
-// Only HTTP requests are affected: kubesim's own controllers, scheduler and kubelets use the in-process client.
+// Only requests over the network are affected (HTTP, and watches over a WebSocket upgrade: src/request-hook.ts);
+// kubesim's own controllers, scheduler and kubelets use the in-process client.
 // Disabled unless the cluster was created with `faults: true` (--enable-faults): then nothing of this runs at all.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendError } from './api/respond.js';
 import type { RequestAttributes } from './api/request-attributes.js';
 import { parseDuration, type Clock, type TimerHandle } from './clock.js';
 import { ApiError, errors } from './machinery/errors.js';
+import type { Exchange } from './request-hook.js';
 import { SNAPSHOT_API_VERSION } from './snapshot.js';
 
 export type FaultAction = 'error' | 'latency' | 'cut-watch' | 'expire';
@@ -195,7 +195,7 @@ interface Rule {
 interface OpenWatch {
   attrs: RequestAttributes;
   userAgent: string;
-  res: ServerResponse;
+  exchange: Exchange;
 }
 
 export interface FaultDeps {
@@ -264,12 +264,12 @@ export class FaultInjector implements FaultsApi {
    * The request hook: answers the request itself when a rule says so, else calls `next` (possibly later). `fired`
    * learns the id of the rule that affected the request (for the request log).
    */
-  handle(req: IncomingMessage, res: ServerResponse, attrs: RequestAttributes, next: () => void, fired?: (id: string) => void): void {
-    const userAgent = req.headers['user-agent'] ?? '';
+  handle(exchange: Exchange, attrs: RequestAttributes, next: () => void, fired?: (id: string) => void): void {
+    const userAgent = exchange.req.headers['user-agent'] ?? '';
     if (attrs.verb === 'watch') {
-      const w: OpenWatch = { attrs, userAgent, res };
+      const w: OpenWatch = { attrs, userAgent, exchange };
       this.watches.add(w);
-      res.once('close', () => this.watches.delete(w));
+      exchange.onClose(() => this.watches.delete(w));
     }
     if (this.rules.length === 0) return next();
     let delay = 0;
@@ -295,9 +295,9 @@ export class FaultInjector implements FaultsApi {
       }
     }
     const respond = () => {
-      if (res.destroyed || res.headersSent) return;
-      if (expiredWatch) return sendWatchError(res, expiredWatch);
-      if (error) return sendError(res, error);
+      if (exchange.settled) return;
+      if (expiredWatch) return exchange.failWatch(expiredWatch);
+      if (error) return exchange.fail(error);
       next();
     };
     if (delay <= 0) return respond();
@@ -306,7 +306,7 @@ export class FaultInjector implements FaultsApi {
       respond();
     });
     this.timers.add(timer);
-    res.once('close', () => {
+    exchange.onClose(() => {
       timer.cancel();
       this.timers.delete(timer);
     });
@@ -391,14 +391,7 @@ export class FaultInjector implements FaultsApi {
 
   private cut(w: OpenWatch, mode: 'close' | 'reset'): void {
     this.watches.delete(w);
-    const { res } = w;
-    if (mode === 'reset') {
-      res.destroy();
-      return;
-    }
-    // Ending cleanly: later writes of the watch (until it notices the close) must not write after the end.
-    res.write = (() => true) as typeof res.write;
-    res.end();
+    w.exchange.cut(mode);
   }
 }
 
@@ -412,9 +405,3 @@ export const DISABLED_FAULTS: FaultsApi = {
   remove: () => false,
   clear: () => undefined,
 };
-
-/** A watch that cannot start: 200 and a single ERROR event, as upstream's watch cache answers a too-old resourceVersion. */
-function sendWatchError(res: ServerResponse, err: ApiError): void {
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
-  res.end(`{"type":"ERROR","object":${JSON.stringify(err.toStatus())}}\n`);
-}

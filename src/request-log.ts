@@ -1,4 +1,5 @@
-// Request recording: an opt-in log of every HTTP API request and its outcome, so that a test can assert what its
+// Request recording: an opt-in log of every API request over the network (HTTP, and watches over a WebSocket
+// upgrade) and its outcome, so that a test can assert what its
 // client did (`cluster.requests({ verb: 'patch', resource: 'deployments' })`), next to the real stateful behaviour.
 // Entries are kept in memory (the newest `limit`), served as JSON lines at GET /kubesim/v1/requests, and appended to
 // a file as JSON lines when one is given. Requests to kubesim's own /kubesim/ endpoints are not recorded.
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { RequestAttributes } from './api/request-attributes.js';
 import { rfc3339Micro, type Clock } from './clock.js';
+import type { UpgradeExchange } from './request-hook.js';
 
 /** One recorded request: the attributes it asked for (src/api/request-attributes.ts) and what became of it. */
 export interface RecordedRequest extends Omit<RequestAttributes, 'isResourceRequest'> {
@@ -15,11 +17,14 @@ export interface RecordedRequest extends Omit<RequestAttributes, 'isResourceRequ
   time: string;
   method: string;
   userAgent: string;
-  /** The HTTP status code of the response (for a watch: of the response head; 0 when the client went away first). */
+  /** The HTTP status code of the response (for a watch: of the response head; for a watch over WebSocket: 101 once
+   * upgraded, or the error status the upgrade was refused with; 0 when the client went away first). */
   code: number;
-  /** Real time until the response was complete (for a watch: until the stream started), in ms. */
+  /** Real time until the response was complete (for a watch: until the stream started or the upgrade), in ms. */
   latencyMs: number;
   watch: boolean;
+  /** True for a request that asked for a WebSocket upgrade (a watch over WebSocket). */
+  websocket?: boolean;
   /** The id of the fault rule that affected the request, if one did. */
   fault?: string;
   /** True when the client went away before the response was complete. */
@@ -85,23 +90,7 @@ export class RequestRecorder {
   /** Starts recording one request; the entry is added when the response is complete (a watch: when it starts). */
   begin(req: IncomingMessage, res: ServerResponse, attrs: RequestAttributes): { fault?: string } {
     const t0 = performance.now();
-    const entry: RecordedRequest = {
-      time: rfc3339Micro(this.clock.now()),
-      method: req.method ?? 'GET',
-      path: attrs.path,
-      query: attrs.query,
-      verb: attrs.verb,
-      apiGroup: attrs.apiGroup,
-      apiVersion: attrs.apiVersion,
-      resource: attrs.resource,
-      subresource: attrs.subresource,
-      namespace: attrs.namespace,
-      name: attrs.name,
-      userAgent: req.headers['user-agent'] ?? '',
-      code: 0,
-      latencyMs: 0,
-      watch: attrs.verb === 'watch',
-    };
+    const entry = this.entry(req, attrs);
     let done = false;
     const finish = (aborted: boolean) => {
       if (done) return;
@@ -131,6 +120,42 @@ export class RequestRecorder {
     }
     // Closed before the response was handed over: the client went away (or the connection was cut).
     res.once('close', () => finish(true));
+    return entry;
+  }
+
+  /** A new entry for a request (its outcome is filled in when known). */
+  private entry(req: IncomingMessage, attrs: RequestAttributes): RecordedRequest {
+    return {
+      time: rfc3339Micro(this.clock.now()),
+      method: req.method ?? 'GET',
+      path: attrs.path,
+      query: attrs.query,
+      verb: attrs.verb,
+      apiGroup: attrs.apiGroup,
+      apiVersion: attrs.apiVersion,
+      resource: attrs.resource,
+      subresource: attrs.subresource,
+      namespace: attrs.namespace,
+      name: attrs.name,
+      userAgent: req.headers['user-agent'] ?? '',
+      code: 0,
+      latencyMs: 0,
+      watch: attrs.verb === 'watch',
+    };
+  }
+
+  /** Starts recording a watch that asked for a WebSocket upgrade; the entry is added with the outcome (upgraded:
+   * 101; refused: the error status; the client went away first: 0 and aborted). */
+  beginUpgrade(exchange: UpgradeExchange, attrs: RequestAttributes): { fault?: string } {
+    const t0 = performance.now();
+    const entry = this.entry(exchange.req, attrs);
+    entry.websocket = true;
+    exchange.onOutcome((code) => {
+      entry.code = code;
+      entry.latencyMs = Math.round((performance.now() - t0) * 1000) / 1000;
+      if (code === 0) entry.aborted = true;
+      this.add(entry);
+    });
     return entry;
   }
 
@@ -175,12 +200,13 @@ export function disabledRequestLog(): RequestLog {
   return fn;
 }
 
-/** Parses GET /kubesim/v1/requests query parameters into a filter (strings; `code` and `watch` typed). */
+/** Parses GET /kubesim/v1/requests query parameters into a filter (strings; `code`, `watch` and `websocket` typed). */
 export function filterFromQuery(query: Record<string, string>): Partial<Record<keyof RecordedRequest, unknown>> {
   const filter: Partial<Record<keyof RecordedRequest, unknown>> = {};
   const fields: (keyof RecordedRequest)[] = ['method', 'path', 'verb', 'apiGroup', 'apiVersion', 'resource', 'subresource', 'namespace', 'name', 'userAgent', 'fault'];
   for (const f of fields) if (query[f] !== undefined) filter[f] = query[f];
   if (query.code !== undefined) filter.code = Number(query.code);
   if (query.watch !== undefined) filter.watch = query.watch === 'true' || query.watch === '1';
+  if (query.websocket !== undefined) filter.websocket = query.websocket === 'true' || query.websocket === '1';
   return filter;
 }
