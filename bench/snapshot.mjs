@@ -1,5 +1,6 @@
-// Builds a private snapshot of kubesim for benchmarking: compiles src/ into bench/.data/snapshot/dist and copies
-// openapi/ next to it (dist code reads ../../openapi/* relative to itself). Run the benchmarks on it with
+// Builds a private snapshot of kubesim for benchmarking: compiles src/ into bench/.data/snapshot/dist, bundles and
+// precompiles it like `npm run build`, and copies openapi/ and fixtures/ next to it (dist code reads ../openapi/* and
+// ../fixtures/ relative to itself). Run the benchmarks on it with
 //   KUBESIM_BENCH_DIST=bench/.data/snapshot/dist node bench/run-all.mjs
 // Why: dist/ is shared, and other engineers rebuilding it during a multi-minute run would mix builds mid-run.
 // Writes bench/.data/snapshot/SNAPSHOT.txt (time, git HEAD, working-tree changes).
@@ -23,7 +24,10 @@ try {
   console.error(`tsc reported errors (output emitted anyway):\n${out.trim()}`);
 }
 fs.cpSync(path.join(root, 'openapi'), path.join(snap, 'openapi'), { recursive: true });
+fs.cpSync(path.join(root, 'fixtures'), path.join(snap, 'fixtures'), { recursive: true });
 if (!fs.existsSync(path.join(snap, 'dist', 'index.js'))) throw new Error('snapshot build produced no dist/index.js');
+// The rest of `npm run build`: the bundle the package's export and the CLI load, the precompiled fixtures and surface.
+for (const step of ['bundle', 'precompile']) execFileSync(process.execPath, [path.join(root, 'scripts', `${step}.mjs`), `--dist=${path.join(snap, 'dist')}`], { cwd: root, stdio: 'pipe' });
 if (!fs.existsSync(path.join(snap, 'dist', 'machinery', 'patch', 'index.js'))) throw new Error('dist/machinery/patch/index.js missing in the snapshot');
 fs.writeFileSync(path.join(snap, 'SNAPSHOT.txt'), `${info.join('\n')}\n`);
 console.log(`snapshot in ${path.relative(root, snap)}/dist\n${info.slice(0, 2).join('\n')}`);

@@ -1,7 +1,7 @@
 // Start-to-ready time and idle memory of the default cluster (control plane fixture, 2 workers, all default
 // components), in memory and with LevelDB, against a bare Node HTTP server started the same way in the same run.
 //
-//   node bench/startup.mjs [--rounds=5] [--idle=3] [--wait-quiet=SECONDS] [--json=FILE]   (build first: npx tsc -p tsconfig.build.json)
+//   node bench/startup.mjs [--rounds=5] [--idle=3] [--wait-quiet=SECONDS] [--json=FILE]   (build first: npm run build)
 //
 // Each round spawns a fresh `node` process (cold start, like `npx kubesim start` or a test worker importing kubesim)
 // and measures from spawn until the process reports ready, i.e. until createCluster() resolved (the server listens,

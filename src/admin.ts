@@ -15,7 +15,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendObject, sendJsonText } from './api/respond.js';
 import { isVirtualClock, parseDuration, rfc3339Micro, type Clock } from './clock.js';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from './yaml.js';
 import { FaultSpecError, type FaultInjector } from './faults.js';
 import { ApiError, errors, successStatus } from './machinery/errors.js';
 import { filterFromQuery, type RecordedRequest, type RequestRecorder } from './request-log.js';
@@ -150,7 +150,7 @@ async function faultsEndpoint(faults: FaultInjector | undefined, req: IncomingMe
       const text = (await readBody(req, MAX_FAULT_BYTES)).toString('utf8');
       let body: unknown;
       try {
-        body = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text);
+        body = text.trimStart().startsWith('{') ? JSON.parse(text) : yaml().parse(text);
       } catch (err) {
         throw errors.badRequest(`fault rule is neither JSON nor YAML: ${(err as Error).message.split('\n')[0]}`);
       }

@@ -3,7 +3,7 @@
 // KUBESIM_KUBECONFIG, KUBECONFIG, or ./kubeconfig, which `kubesim start` writes), like kubectl finds its cluster.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from './yaml.js';
 import { DEFAULTS } from './config.js';
 
 export interface RemoteFlags {
@@ -24,7 +24,7 @@ export function findServer(flags: RemoteFlags, env: NodeJS.ProcessEnv = process.
   if (!file) throw new CliError(`no kubeconfig found (tried ${candidates.join(', ')}); pass --server URL or --kubeconfig FILE`);
   let config: any;
   try {
-    config = parseYaml(readFileSync(file, 'utf8'));
+    config = yaml().parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new CliError(`cannot read kubeconfig ${file}: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -17,7 +17,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { yaml } from './yaml.js';
 import type { Client } from './client/client.js';
 import { rfc3339, type Clock } from './clock.js';
 import { computeHash } from './controllers/deployment/hash.js';
@@ -142,7 +142,7 @@ export function readFixtureFile(file: string, vars: Record<string, string>): Fix
     for (const o of precompiled) add(o);
     return docs;
   }
-  for (const d of parseAllDocuments(text)) {
+  for (const d of yaml().parseAllDocuments(text)) {
     if (d.errors.length) {
       throw new FixtureError(`${source}, document ${index + 1}: invalid YAML: ${d.errors[0].message.split('\n')[0]}`);
     }

@@ -7,8 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Document, isMap, isSeq, parseDocument } from 'yaml';
+import type { Document, YAMLMap, YAMLSeq } from 'yaml';
 import { userKubeconfigPath } from './config.js';
+import { yaml } from './yaml.js';
+
+const isMap = (node: unknown): node is YAMLMap => yaml().isMap(node);
+const isSeq = (node: unknown): node is YAMLSeq => yaml().isSeq(node);
 
 export interface MergeOptions {
   /** The kubeconfig to edit (default: $KUBECONFIG's first file, else ~/.kube/config). */
@@ -75,7 +79,7 @@ function withLock<T>(file: string, fn: () => T): T {
 function readDoc(file: string): Document | undefined {
   if (!existsSync(file)) return undefined;
   const text = readFileSync(file, 'utf8');
-  const doc = parseDocument(text);
+  const doc = yaml().parseDocument(text);
   if (doc.errors.length) throw new Error(`cannot merge into kubeconfig ${file}: ${doc.errors[0].message.split('\n')[0]}`);
   if (doc.contents === null) return undefined; // an empty file
   if (!isMap(doc.contents)) throw new Error(`cannot merge into kubeconfig ${file}: it is not a kubeconfig (a YAML map)`);
@@ -139,7 +143,7 @@ export function mergeIntoUserKubeconfig(server: string, options: MergeOptions = 
     let doc = readDoc(file);
     if (!doc) {
       createdFile = !existsSync(file);
-      doc = new Document({ apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [], 'current-context': '', preferences: {} });
+      doc = new (yaml().Document)({ apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [], 'current-context': '', preferences: {} });
     }
     let previous = String(doc.get('current-context') ?? '');
     // Our name is current already (another kubesim's entries, or a leftover): go back where that one would have.

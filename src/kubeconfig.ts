@@ -3,11 +3,38 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { yaml } from './yaml.js';
+
+/** A server URL that yaml.stringify writes as it is (a plain scalar): scheme, host name, IPv4 or [IPv6], port, path. */
+const PLAIN_URL = /^https?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d+)?(\/[A-Za-z0-9._~/-]*)?$/;
+/** A name yaml.stringify writes as it is (it cannot read as a number, boolean or null). */
+const PLAIN_NAME = /^[a-z][a-z0-9-]*$/;
 
 export function kubeconfigYaml(server: string, name = 'kubesim'): string {
-  return stringify({
+  // The usual case without loading the YAML package: the text yaml.stringify gives (test/fixture-api/kubeconfig-text.test.ts).
+  if (PLAIN_URL.test(server) && PLAIN_NAME.test(name) && name !== 'true' && name !== 'false' && name !== 'null') {
+    return `apiVersion: v1
+kind: Config
+clusters:
+  - name: ${name}
+    cluster:
+      server: ${server}
+      insecure-skip-tls-verify: true
+users:
+  - name: ${name}
+    user: {}
+contexts:
+  - name: ${name}
+    context:
+      cluster: ${name}
+      user: ${name}
+      namespace: default
+current-context: ${name}
+preferences: {}
+`;
+  }
+  return yaml().stringify({
     apiVersion: 'v1',
     kind: 'Config',
     // Plain http: @kubernetes/client-node (1.x) refuses http:// servers unless insecure-skip-tls-verify is set;

@@ -1,7 +1,7 @@
 // Cluster snapshots: the whole store as one plain document a user can read, diff and edit (JSON or YAML), restored
 // through Storage.replaceAll. Objects are keyed by their storage key rather than derived from apiVersion/kind, so a
 // snapshot round-trips without the catalogue (custom resources whose CRD is in the same snapshot included).
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { yaml } from './yaml.js';
 import type { KubeObject, Storage } from './storage/interface.js';
 
 export const SNAPSHOT_API_VERSION = 'kubesim.io/v1alpha1';
@@ -34,7 +34,7 @@ export function snapshotJson(storage: Storage): string {
 
 export function formatSnapshot(snap: Snapshot | string, format: 'json' | 'yaml'): string {
   const doc = typeof snap === 'string' ? (JSON.parse(snap) as Snapshot) : snap;
-  return format === 'yaml' ? toYaml(doc, { lineWidth: 0 }) : `${JSON.stringify(doc, null, 2)}\n`;
+  return format === 'yaml' ? yaml().stringify(doc, { lineWidth: 0 }) : `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 /** Parses JSON or YAML text (JSON is YAML, but the JSON parser is much faster for big snapshots). */
@@ -48,7 +48,7 @@ export function parseSnapshotText(text: string): unknown {
     }
   }
   try {
-    return parseYaml(text);
+    return yaml().parse(text);
   } catch (err) {
     throw new SnapshotError(`snapshot is neither JSON nor YAML: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -1,6 +1,6 @@
 // Content negotiation: what the client accepts (JSON, YAML, Table, aggregated discovery) and how request bodies are
 // decoded (upstream k8s.io/apiserver/pkg/endpoints/handlers/negotiation).
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../yaml.js';
 import { errors } from '../machinery/errors.js';
 import { decodeKubernetesProtobuf, KubernetesProtobufError } from '../machinery/protobuf/index.js';
 
@@ -86,7 +86,7 @@ export function decodeObjectBody(body: Buffer, contentType: string | undefined):
     }
   } else if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
     try {
-      value = parseYaml(text);
+      value = yaml().parse(text);
     } catch (err) {
       throw errors.badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
     }

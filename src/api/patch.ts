@@ -1,6 +1,6 @@
 // PATCH: JSON patch, merge patch, strategic merge patch and apply, applied to the current object inside the store's
 // guaranteed-update loop (upstream handlers/patch.go: the patch is re-applied on every conflict retry).
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../yaml.js';
 import { ApiError, errors } from '../machinery/errors.js';
 import { applyConfig, type FieldManagerContext } from '../machinery/apply/index.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError, typeFor } from '../machinery/patch/index.js';
@@ -26,7 +26,7 @@ export interface PatchOptions {
 function parsePatchBody(type: string, raw: Buffer): unknown {
   const text = raw.toString('utf8');
   try {
-    return type === APPLY_PATCH ? parseYaml(text) : JSON.parse(text);
+    return type === APPLY_PATCH ? yaml().parse(text) : JSON.parse(text);
   } catch (err) {
     throw errors.badRequest(`error decoding patch: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -1,6 +1,6 @@
 // Writing responses: JSON (with a fast path that splices stored JSON into list bodies), YAML, Status errors.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { stringify as toYaml } from 'yaml';
+import { yaml } from '../yaml.js';
 import { ApiError, asApiError, errors } from '../machinery/errors.js';
 import type { OutputFormat } from './negotiation.js';
 
@@ -21,7 +21,7 @@ export function sendJsonBytes(res: ServerResponse, code: number, body: Buffer, c
 
 export function sendObject(res: ServerResponse, code: number, obj: unknown, format: OutputFormat = 'json', jsonText?: string): void {
   if (format === 'yaml') {
-    const text = toYaml(jsonText !== undefined ? JSON.parse(jsonText) : obj, { lineWidth: 0 });
+    const text = yaml().stringify(jsonText !== undefined ? JSON.parse(jsonText) : obj, { lineWidth: 0 });
     res.writeHead(code, { 'Content-Type': 'application/yaml', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
     return;

@@ -3,6 +3,7 @@
 // resource endpoint. WebSocket upgrades (watch) are handled on the raw server.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Clock } from '../clock.js';
 import { errors } from '../machinery/errors.js';
 import type { Catalog } from '../registry/catalog.js';
@@ -15,8 +16,45 @@ import { sendError, sendJsonText, sendObject, sendText } from './respond.js';
 import { resolveTarget } from './request-info.js';
 import { handleResource } from './resources.js';
 import type { Router } from './router.js';
-import { attachWebSocketWatch } from './websocket.js';
-import { handleStreamingRequest } from '../streams/index.js';
+import type { Intercept } from '../request-hook.js';
+import { matchStreamRoute } from '../streams/routes.js';
+
+// The streaming subresources (src/streams) and the WebSocket watch (./websocket.js, with the ws package) load with
+// the first request that needs them: most clusters never see one, and loading them costs start-up time.
+let streamsModule: Promise<typeof import('../streams/index.js')> | undefined;
+const streams = () => (streamsModule ??= import('../streams/index.js'));
+
+/** The path of a request URL without its query, as src/streams matches it. */
+function requestPath(url: string | undefined): string {
+  const u = url ?? '/';
+  const q = u.indexOf('?');
+  return q < 0 ? u : u.slice(0, q);
+}
+
+/** Installs the upgrade handler of ./websocket.js on the first upgrade request, which it then handles. */
+function attachWebSocketWatchLazily(server: http.Server, deps: ApiServerDeps): void {
+  let loading: Promise<void> | undefined;
+  const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // The server took its error listener off the socket: hold one while the module loads.
+    const onError = () => socket.destroy();
+    socket.on('error', onError);
+    loading ??= import('./websocket.js').then((m) => {
+      server.off('upgrade', onUpgrade);
+      m.attachWebSocketWatch(server, deps);
+    });
+    loading.then(
+      () => {
+        socket.off('error', onError);
+        if (!socket.destroyed) server.emit('upgrade', req, socket, head);
+      },
+      (err) => {
+        deps.log?.(`cannot serve an upgrade request: ${(err as Error)?.stack ?? err}`);
+        socket.destroy();
+      },
+    );
+  };
+  server.on('upgrade', onUpgrade);
+}
 
 export interface ApiServerDeps {
   catalog: Catalog;
@@ -29,8 +67,9 @@ export interface ApiServerDeps {
   /** kubesim's own endpoints under /kubesim/ (clock, snapshots: src/admin.ts); 404 when absent. */
   admin?: (req: http.IncomingMessage, res: http.ServerResponse, path: string, query: Record<string, string>) => Promise<void>;
   /** Runs first for every HTTP request when fault injection or request recording is on (src/request-hook.ts); it
-   * calls `next` to serve the request normally. Absent: not installed at all. */
-  intercept?: (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
+   * calls `next` to serve the request normally; its `upgrade` does the same for a watch over WebSocket
+   * (./websocket.js). Absent: not installed at all. */
+  intercept?: Intercept;
   /** Period of the simulated containers' periodic log line (pods/log), when the pod does not choose one. */
   logIntervalMs?: number;
 }
@@ -91,7 +130,15 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     : handle;
 
   const server = http.createServer({ keepAliveTimeout: 60_000 }, onRequest);
-  attachWebSocketWatch(server, deps);
+  // Upgraded connections (WebSocket watches, exec/attach/port-forward) are no longer the http server's to close:
+  // close() drops them, else it would wait for every client to leave.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (_req: http.IncomingMessage, socket: Duplex) => {
+    if (upgraded.has(socket)) return;
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+  });
+  attachWebSocketWatchLazily(server, deps);
   return {
     server,
     listen: (port, host) =>
@@ -106,6 +153,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
       new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
       }),
   };
 }
@@ -118,7 +166,7 @@ async function dispatch(deps: ApiServerDeps, req: http.IncomingMessage, res: htt
     return deps.admin(req, res, path, query);
   }
   // exec/attach/portforward (upgrade required) and the pod/service/node proxy: src/streams.
-  if (path.startsWith('/api/v1/') && (await handleStreamingRequest(deps, req, res))) return;
+  if (path.startsWith('/api/v1/') && matchStreamRoute(requestPath(req.url)) && (await (await streams()).handleStreamingRequest(deps, req, res))) return;
   const route = deps.router.match(method, path, query);
   if (!route) throw errors.pathNotFound();
   const p = route.params;

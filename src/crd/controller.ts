@@ -19,6 +19,7 @@ import type { Watcher } from '../storage/interface.js';
 import { customresourcedefinitions as crdDef } from './definition.js';
 import { rootTypeName, schemaFacts } from './facts.js';
 import { computeNames } from './naming.js';
+import { preloadCelLibrary } from './schema/cel-env.js';
 import { buildResourceDefs, type CRDState } from './resource.js';
 import { CLEANUP_FINALIZER, findCondition, isConditionTrue, setCondition, storageVersion, type CRD } from './types.js';
 
@@ -52,6 +53,7 @@ export class CRDController {
 
   /** Serves every established CRD in the store, then follows CRD changes. Resolves once caught up. */
   async start(): Promise<void> {
+    await preloadCelLibrary();
     const page = this.store.list(crdDef, {});
     for (const item of page.items) {
       const crd = item.object as unknown as CRD;

@@ -1,18 +1,47 @@
 // Running the real command line (`node bin/kubesim.js ...`, i.e. the compiled dist/) as a child process.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './wait.js';
 
 /** The repository root (this file is test/helpers/cli.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Compiles src/ to dist/ (what bin/kubesim.js runs); throws with the compiler output on failure. */
+/**
+ * Compiles src/ to dist/ (what bin/kubesim.js runs); throws with the compiler output on failure. Test files run in
+ * parallel, and a compile rewrites dist/ under any child process another file has running from it: so the build
+ * happens once per vitest run (test/helpers/global-setup.ts names the run), under a lock held by one worker while
+ * the others wait for it.
+ */
 export function buildDist(): void {
+  const run = process.env.KUBESIM_TEST_RUN;
+  const marker = run ? path.join(os.tmpdir(), `kubesim-dist-built-${run}`) : undefined;
+  if (marker && existsSync(marker)) return;
+  const lock = path.join(REPO_ROOT, 'dist.build-lock');
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A lock left by a killed run is stale after the longest a build may take.
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 180_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`buildDist: ${lock} is held by another build`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100); // a synchronous sleep
+    }
+  }
   try {
+    if (marker && existsSync(marker)) return;
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'pipe', timeout: 120_000 });
+    if (marker) writeFileSync(marker, '');
   } catch (err) {
     const e = err as { stdout?: Buffer; stderr?: Buffer; message: string };
     throw new Error(`build failed: ${e.message}\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 

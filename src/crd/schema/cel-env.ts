@@ -1,7 +1,25 @@
 // The CEL environment of x-kubernetes-validations rules: `self` and `oldSelf` plus a few of the Kubernetes CEL
 // libraries rules commonly use (lists: isSorted/sum/min/max/indexOf/lastIndexOf; regex: find/findAll; url: isURL).
 // The expression language itself comes from @marcbachmann/cel-js (strings, macros, timestamps, optionals).
-import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import { createRequire } from 'node:module';
+import type { Environment, ParseResult } from '@marcbachmann/cel-js';
+
+type CelJs = typeof import('@marcbachmann/cel-js');
+let celJs: CelJs | undefined;
+
+/**
+ * @marcbachmann/cel-js, loaded on first use: only CRDs with x-kubernetes-validations need it, and loading it costs
+ * start-up time. Synchronous (require of an ES module, Node 20.19+ and 22.12+), so the validation code stays
+ * synchronous; on an older Node, preloadCelLibrary() has loaded it at start.
+ */
+export function celLibrary(): CelJs {
+  return (celJs ??= createRequire(import.meta.url)('@marcbachmann/cel-js') as CelJs);
+}
+
+/** Loads the library now where require() cannot load an ES module (Node before 20.19), as a static import would. */
+export async function preloadCelLibrary(): Promise<void> {
+  if (!celJs && !(process.features as { require_module?: boolean }).require_module) celJs = await import('@marcbachmann/cel-js');
+}
 
 function cmp(a: unknown, b: unknown): number {
   if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
@@ -13,7 +31,7 @@ function cmp(a: unknown, b: unknown): number {
 }
 
 function build(optionalOldSelf: boolean): Environment {
-  const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
+  const env = new (celLibrary().Environment)({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
     .registerVariable('self', 'dyn')
     // optionalOldSelf rules see oldSelf as an optional (upstream declares it optional_type(T) for them).
     .registerVariable('oldSelf', optionalOldSelf ? 'optional<dyn>' : 'dyn')

@@ -4,8 +4,7 @@
 // A false result is `<path>: Invalid value: "<schema type>": <message>` (or the rule's reason: Forbidden, Required,
 // Duplicate); messageExpression, when it yields a non-empty string, replaces the message.
 import { duplicate, forbidden, invalid, required, type FieldError } from '../../machinery/validation.js';
-import { Optional } from '@marcbachmann/cel-js';
-import { celErrorText, compile, usesOldSelf } from './cel-env.js';
+import { celErrorText, celLibrary, compile, usesOldSelf } from './cel-env.js';
 import { additionalSchema, child, isObject, itemsSchema, type JSONSchemaProps, type ValidationRule } from './types.js';
 
 /** What to evaluate: all rules (create, or update with old values for transition rules), or none but transitions. */
@@ -94,7 +93,7 @@ function evaluateRules(s: JSONSchemaProps, value: unknown, old: unknown, hasOld:
     if (transition && !hasOld && !(optional && opts.optionalWithoutOld)) continue;
     if (!transition && opts.transitionOnly) continue;
     // optionalOldSelf: oldSelf is an optional (none on creates), so the rule can handle both cases itself.
-    const old = optional ? (hasOld ? Optional.of(oldSelf) : Optional.none()) : oldSelf;
+    const old = optional ? (hasOld ? celLibrary().Optional.of(oldSelf) : celLibrary().Optional.none()) : oldSelf;
     const program = compile(rule.rule, optional);
     if (program instanceof Error) {
       out.push(invalid(path, schemaType(s), `compilation failed: ${celErrorText(program)}`));
