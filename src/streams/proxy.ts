@@ -105,17 +105,22 @@ function kubeletResponse(runtime: StreamsRuntime, node: Obj, path: string): { st
   return { status: 404, type: 'text/plain; charset=utf-8', body: '404 page not found\n' };
 }
 
+/** nodes/NAME/proxy/PATH: the simulated kubelet's answer (404 Status for an unknown node). */
+function nodeProxyResponse(runtime: StreamsRuntime, route: Extract<StreamRoute, { kind: 'proxy' }>, query: string): ReturnType<typeof kubeletResponse> {
+  const parsed = splitSchemeNamePort(route.id);
+  if (!parsed) throw errors.badRequest(`invalid node request ${JSON.stringify(route.id)}`);
+  const node = runtime.node(parsed.name);
+  if (!node) throw errors.notFound({ group: '', resource: 'nodes' }, parsed.name);
+  return kubeletResponse(runtime, node, `${route.path || '/'}${query}`);
+}
+
 export async function serveProxy(runtime: StreamsRuntime, route: Extract<StreamRoute, { kind: 'proxy' }>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const rawPath = q < 0 ? url : url.slice(0, q);
   const query = q < 0 ? '' : url.slice(q);
   if (route.resource === 'nodes') {
-    const parsed = splitSchemeNamePort(route.id);
-    if (!parsed) throw errors.badRequest(`invalid node request ${JSON.stringify(route.id)}`);
-    const node = runtime.node(parsed.name);
-    if (!node) throw errors.notFound({ group: '', resource: 'nodes' }, parsed.name);
-    const r = kubeletResponse(runtime, node, `${route.path || '/'}${query}`);
+    const r = nodeProxyResponse(runtime, route, query);
     res.writeHead(r.status, { 'Content-Type': r.type, 'Content-Length': Buffer.byteLength(r.body) });
     res.end(req.method === 'HEAD' ? undefined : r.body);
     return;
@@ -168,12 +173,8 @@ export function serveProxyUpgrade(runtime: StreamsRuntime, route: Extract<Stream
   const query = q < 0 ? '' : url.slice(q);
   const isHead = req.method === 'HEAD';
   if (route.resource === 'nodes') {
-    const parsed = splitSchemeNamePort(route.id);
-    if (!parsed) throw errors.badRequest(`invalid node request ${JSON.stringify(route.id)}`);
-    const node = runtime.node(parsed.name);
-    if (!node) throw errors.notFound({ group: '', resource: 'nodes' }, parsed.name);
     // The kubelet's read-only endpoints do not switch protocols.
-    const r = kubeletResponse(runtime, node, `${route.path || '/'}${query}`);
+    const r = nodeProxyResponse(runtime, route, query);
     const body = Buffer.from(r.body);
     notUpgraded(socket, { status: r.status, reason: r.status === 200 ? 'OK' : 'Not Found', headers: [['Content-Type', r.type], ['Content-Length', String(body.length)]], body }, isHead);
     return;
