@@ -5,6 +5,7 @@
 // arithmetic; other commands print nothing and take no time. An endless loop becomes a periodic pattern that
 // the log generator can evaluate at any iteration without replaying the ones before.
 import { shellDate, shellDateFormat } from './format.js';
+import { parseLogScript, plain, type Node, type Segment, type Word } from './script-syntax.js';
 
 /** A line printed `at` (absolute ms). */
 export interface TimedText {
@@ -42,189 +43,6 @@ const MAX_ITERATIONS = 10_000;
 const MAX_STEPS = 200_000;
 /** A loop that never sleeps would print without pause; its lines are spread this far apart instead. */
 const BUSY_LOOP_PERIOD_MS = 100;
-
-// ---- tokens ----
-
-interface Segment {
-  text: string;
-  /** Single-quoted: taken literally. */
-  literal: boolean;
-  dq: boolean;
-}
-type Word = Segment[];
-type Token = { kind: 'word'; word: Word } | { kind: 'op'; op: string };
-
-function tokenize(src: string): Token[] {
-  const out: Token[] = [];
-  let word: Word | undefined;
-  let seg: Segment | undefined;
-  const push = (text: string, literal = false, dq = false) => {
-    word ??= [];
-    if (!seg || seg.literal !== literal || seg.dq !== dq) word.push((seg = { text: '', literal, dq }));
-    seg.text += text;
-  };
-  const endWord = () => {
-    if (word) out.push({ kind: 'word', word });
-    word = undefined;
-    seg = undefined;
-  };
-  /** Reads a balanced $( ... ) starting at src[i] === '$'; returns the end index (exclusive). */
-  const balanced = (i: number): number => {
-    let depth = 0;
-    for (let j = i + 1; j < src.length; j++) {
-      const ch = src[j];
-      if (ch === '\\') j++;
-      else if (ch === "'") j = src.indexOf("'", j + 1) < 0 ? src.length : src.indexOf("'", j + 1);
-      else if (ch === '(') depth++;
-      else if (ch === ')' && --depth === 0) return j + 1;
-    }
-    return src.length;
-  };
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === ' ' || c === '\t' || c === '\r') endWord();
-    else if (c === '\n' || c === ';' || c === '(' || c === ')') {
-      endWord();
-      if (c === ';' && src[i + 1] === ';') i++;
-      out.push({ kind: 'op', op: c === '\n' ? ';' : c });
-    } else if (c === '&' || c === '|') {
-      endWord();
-      if (src[i + 1] === c) i++;
-      out.push({ kind: 'op', op: c === '|' && src[i] !== src[i - 1] ? '|' : ';' });
-    } else if (c === '#' && !word) {
-      while (i < src.length && src[i] !== '\n') i++;
-      i--;
-    } else if (c === "'") {
-      const end = src.indexOf("'", i + 1);
-      push(src.slice(i + 1, end < 0 ? src.length : end), true);
-      if (end < 0) break;
-      i = end;
-    } else if (c === '"') {
-      let j = i + 1;
-      let text = '';
-      for (; j < src.length && src[j] !== '"'; j++) {
-        if (src[j] === '\\' && j + 1 < src.length) {
-          text += src[j]! + src[j + 1]!;
-          j++;
-        } else if (src[j] === '$' && src[j + 1] === '(') {
-          const end = balanced(j);
-          text += src.slice(j, end);
-          j = end - 1;
-        } else text += src[j];
-      }
-      push(text, false, true);
-      i = j;
-    } else if (c === '$' && src[i + 1] === '(') {
-      const end = balanced(i);
-      push(src.slice(i, end));
-      i = end - 1;
-    } else if (c === '`') {
-      const end = src.indexOf('`', i + 1);
-      push(src.slice(i, end < 0 ? src.length : end + 1));
-      if (end < 0) break;
-      i = end;
-    } else if (c === '\\' && i + 1 < src.length) {
-      if (src[i + 1] !== '\n') push(src[i + 1]!, true);
-      i++;
-    } else push(c);
-  }
-  endWord();
-  return out;
-}
-
-// ---- syntax ----
-
-type Node =
-  | { type: 'simple'; words: Word[] }
-  | { type: 'while'; cond: Node[]; body: Node[]; until: boolean }
-  | { type: 'for'; name: string; items: Word[]; body: Node[] }
-  | { type: 'if'; then: Node[]; otherwise: Node[] };
-
-const plain = (w: Word | undefined): string | undefined => (w && w.length === 1 && !w[0]!.dq ? w[0]!.text : w?.map((s) => s.text).join(''));
-
-class Parser {
-  private i = 0;
-  constructor(private readonly toks: Token[]) {}
-
-  private peekWord(): string | undefined {
-    const t = this.toks[this.i];
-    return t?.kind === 'word' ? plain(t.word) : undefined;
-  }
-
-  private skipSeparators(): void {
-    while (this.toks[this.i]?.kind === 'op' && (this.toks[this.i] as { op: string }).op !== '|') this.i++;
-  }
-
-  list(stop: Set<string>): Node[] {
-    const nodes: Node[] = [];
-    for (;;) {
-      this.skipSeparators();
-      if (this.i >= this.toks.length) return nodes;
-      const w = this.peekWord();
-      if (w !== undefined && stop.has(w)) return nodes;
-      const node = this.command();
-      if (node) nodes.push(node);
-      // A pipeline prints what its first command prints (echo x | tee, date | cat).
-      while (this.toks[this.i]?.kind === 'op' && (this.toks[this.i] as { op: string }).op === '|') {
-        this.i++;
-        this.command();
-      }
-    }
-  }
-
-  private expect(word: string): void {
-    this.skipSeparators();
-    if (this.peekWord() === word) this.i++;
-  }
-
-  private command(): Node | undefined {
-    const w = this.peekWord();
-    if (w === 'while' || w === 'until') {
-      this.i++;
-      const cond = this.list(new Set(['do']));
-      this.expect('do');
-      const body = this.list(new Set(['done']));
-      this.expect('done');
-      return { type: 'while', cond, body, until: w === 'until' };
-    }
-    if (w === 'for') {
-      this.i++;
-      const name = this.peekWord() ?? '_';
-      this.i++;
-      const items: Word[] = [];
-      if (this.peekWord() === 'in') {
-        this.i++;
-        while (this.toks[this.i]?.kind === 'word' && this.peekWord() !== 'do') items.push((this.toks[this.i++] as { word: Word }).word);
-      }
-      this.expect('do');
-      const body = this.list(new Set(['done']));
-      this.expect('done');
-      return { type: 'for', name, items, body };
-    }
-    if (w === 'if') {
-      this.i++;
-      this.list(new Set(['then']));
-      this.expect('then');
-      const then = this.list(new Set(['else', 'elif', 'fi']));
-      let otherwise: Node[] = [];
-      if (this.peekWord() === 'else') {
-        this.i++;
-        otherwise = this.list(new Set(['fi']));
-      } else if (this.peekWord() === 'elif') {
-        this.list(new Set(['fi']));
-      }
-      this.expect('fi');
-      return { type: 'if', then, otherwise };
-    }
-    const words: Word[] = [];
-    while (this.toks[this.i]?.kind === 'word') words.push((this.toks[this.i++] as { word: Word }).word);
-    if (!words.length) {
-      this.i++; // a stray operator such as '(' or ')'
-      return undefined;
-    }
-    return { type: 'simple', words };
-  }
-}
 
 // ---- execution ----
 
@@ -325,7 +143,7 @@ function expandSegment(s: Segment, m: Machine): string {
 function substitute(script: string, m: Machine): string {
   if (m.depth > 4) return '';
   const sub = newMachine(m.t, m.vars, m.depth + 1, m.steps);
-  exec(new Parser(tokenize(script)).list(new Set()), sub);
+  exec(parseLogScript(script), sub);
   return sub.out.map((l) => l.text).join('\n');
 }
 
@@ -572,7 +390,7 @@ export function scriptOf(words: string[]): string | undefined {
 export function simulate(words: string[], start: number, env: ShellEnv): ScriptRun {
   const m = newMachine(start, new Map(Object.entries(env.vars)));
   const script = scriptOf(words);
-  if (script !== undefined) exec(new Parser(tokenize(script)).list(new Set()), m);
+  if (script !== undefined) exec(parseLogScript(script), m);
   else if (words.length) runSimple(words.map((w) => [{ text: w, literal: true, dq: false }]), m);
   const run: ScriptRun = { lines: m.out, exitCode: m.exitCode };
   if (m.loop) run.loop = m.loop;

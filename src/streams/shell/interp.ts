@@ -1,69 +1,16 @@
 // The simulated /bin/sh: runs parsed scripts against a container (its filesystem, environment and programs),
 // with dash, busybox ash or bash flavoured messages ("sh: 1: foo: not found", exit 127), builtins that change the
 // shell's own state (builtins.ts) and utilities (util-*.ts) for everything else.
-import type { Clock } from '../../clock.js';
-import type { ImageProfile } from '../container/profile.js';
-import { FsError, VirtualFS } from './fs.js';
+import { VirtualFS } from './fs.js';
 import { BUILTINS, programPath } from './builtins.js';
-import { Capture, devNull, Input, PipeOutput, type Output } from './io.js';
-import { ExitSignal, Interrupted, type Interrupter } from './signals.js';
-import { ParseError, parseScript, type AndOr, type Command, type List, type Pipeline, type Redirect, type SimpleCommand, type Word } from './parse.js';
+import { Capture, Input, PipeOutput } from './io.js';
+import { ExitSignal, Interrupted } from './signals.js';
+import { expandGlob } from './glob.js';
+import { applyRedirects, RedirectError } from './redirect.js';
+import type { ProcIO, ShellHost, ShellName, Utility, UtilityContext } from './types.js';
+import { ParseError, parseScript, type AndOr, type Command, type List, type Pipeline, type SimpleCommand, type Word } from './parse.js';
 
-type Obj = Record<string, any>;
-
-export interface Terminal {
-  tty: boolean;
-  cols: number;
-  rows: number;
-}
-
-/** Answers an HTTP GET the way the cluster network would (curl, wget): undefined when nothing answers. */
-export type Fetcher = (url: string, opts: { method: string; headers: Record<string, string>; body?: Buffer }) => Promise<FetchResult>;
-export type FetchResult =
-  | { ok: true; status: number; reason: string; headers: [string, string][]; body: Buffer }
-  | { ok: false; error: 'resolve' | 'refused' | 'timeout'; host: string; port: number };
-
-/** The container a shell runs in. */
-export interface ShellHost {
-  profile: ImageProfile;
-  hostname: string;
-  fs: VirtualFS;
-  clock: Clock;
-  pod: Obj;
-  container: Obj;
-  /** Programs installed in the image (commands-available.ts). */
-  programs: Set<string>;
-  terminal: Terminal;
-  interrupts: Interrupter;
-  fetch?: Fetcher;
-  /** Cluster DNS: the fully qualified name and addresses a name resolves to from this pod (search path applied). */
-  resolve?: (name: string) => { fqdn: string; addresses: string[] } | undefined;
-  /** Process table for ps: the main process first. */
-  processes(): { pid: number; command: string }[];
-}
-
-export interface ProcIO {
-  stdin: Input;
-  stdout: Output;
-  stderr: Output;
-}
-
-/** What a utility (an external program) gets. */
-export interface UtilityContext {
-  argv: string[];
-  env: Map<string, string>;
-  cwd: string;
-  io: ProcIO;
-  host: ShellHost;
-  /** Runs another program (env, xargs, sh): the same lookup as the shell's. */
-  run(argv: string[], io: ProcIO, env?: Map<string, string>): Promise<number>;
-  /** A new shell process (sh, bash). */
-  newShell(name: string): Shell;
-}
-
-export type Utility = (ctx: UtilityContext) => Promise<number>;
-
-export type ShellName = 'sh' | 'bash';
+export type { FetchResult, Fetcher, ProcIO, ShellHost, ShellName, Terminal, Utility, UtilityContext } from './types.js';
 
 export class Shell {
   vars = new Map<string, string>();
@@ -212,7 +159,7 @@ export class Shell {
   async runCommand(cmd: Command, io: ProcIO): Promise<number> {
     let redirected: ProcIO;
     try {
-      redirected = await this.redirect(cmd.redirects, io);
+      redirected = await applyRedirects(cmd.redirects, io, { fs: this.host.fs, cwd: this.cwd, flavor: this.flavor, expand: (w) => this.expandWord(w, io) });
     } catch (err) {
       if (err instanceof RedirectError) {
         io.stderr.write(`${this.errPrefix()}${err.message}\n`);
@@ -271,73 +218,6 @@ export class Shell {
   /** Loops give the event loop (and interrupts) a turn, so `while true; do ...; done` stays killable. */
   private async yieldTurn(): Promise<void> {
     await this.host.interrupts.wait(new Promise<void>((r) => setImmediate(r)));
-  }
-
-  private async redirect(redirects: Redirect[], io: ProcIO): Promise<ProcIO> {
-    if (!redirects.length) return io;
-    const out: ProcIO = { ...io };
-    for (const r of redirects) {
-      const target = await this.expandWord(r.target, io);
-      const fdOut = (fd: number): Output => (fd === 2 ? out.stderr : out.stdout);
-      if (r.op === '>&' || r.op === '<&') {
-        if (target === '-') continue;
-        const fd = Number(target);
-        if (!/^\d$/.test(target)) {
-          const w = this.fileOutput(target, false);
-          if (r.fd === 2) out.stderr = w;
-          else out.stdout = w;
-          continue;
-        }
-        if (r.op === '<&') continue;
-        if (fd !== 1 && fd !== 2) throw new RedirectError(`${fd}: Bad file descriptor`);
-        if (r.fd === 2) out.stderr = fdOut(fd);
-        else if (r.fd === 1) out.stdout = fdOut(fd);
-        continue;
-      }
-      if (r.op === '<') {
-        out.stdin = this.fileInput(target);
-        continue;
-      }
-      const w = this.fileOutput(target, r.op === '>>');
-      if (r.op === '&>') {
-        out.stdout = w;
-        out.stderr = w;
-      } else if (r.fd === 2) out.stderr = w;
-      else if (r.fd === 1) out.stdout = w;
-    }
-    return out;
-  }
-
-  private special(path: string): 'stdout' | 'stderr' | 'stdin' | 'null' | undefined {
-    const p = VirtualFS.normalize(path, this.cwd);
-    if (p === '/dev/null') return 'null';
-    if (p === '/dev/stdout' || p === '/proc/self/fd/1' || p === '/dev/fd/1') return 'stdout';
-    if (p === '/dev/stderr' || p === '/proc/self/fd/2' || p === '/dev/fd/2') return 'stderr';
-    if (p === '/dev/stdin' || p === '/proc/self/fd/0' || p === '/dev/fd/0') return 'stdin';
-    return undefined;
-  }
-
-  private fileOutput(path: string, append: boolean): Output {
-    const sp = this.special(path);
-    if (sp === 'null') return devNull;
-    const abs = VirtualFS.normalize(path, this.cwd);
-    const fs = this.host.fs;
-    try {
-      if (!append || !fs.stat(abs)) fs.write(abs, Buffer.alloc(0), false);
-    } catch (err) {
-      if (err instanceof FsError) throw new RedirectError(this.flavor === 'dash' ? `cannot create ${path}: ${err.text}` : `can't create ${path}: ${err.text}`);
-      throw err;
-    }
-    return { write: (d) => fs.write(abs, typeof d === 'string' ? Buffer.from(d) : d, true) };
-  }
-
-  private fileInput(path: string): Input {
-    try {
-      return Input.of(this.host.fs.read(VirtualFS.normalize(path, this.cwd)));
-    } catch (err) {
-      if (err instanceof FsError) throw new RedirectError(this.flavor === 'dash' ? `cannot open ${path}: ${err.text}` : `can't open '${path}': ${err.text}`);
-      throw err;
-    }
   }
 
   private async runSimple(cmd: SimpleCommand, io: ProcIO): Promise<number> {
@@ -495,38 +375,7 @@ export class Shell {
     }
     if (have || cur) fields.push(cur);
     if (!glob) return fields;
-    return fields.flatMap((f) => this.glob(f));
-  }
-
-  private glob(pattern: string): string[] {
-    if (!/[*?[]/.test(pattern)) return [pattern];
-    const abs = pattern.startsWith('/');
-    const parts = pattern.split('/').filter(Boolean);
-    let matches: string[] = [abs ? '/' : ''];
-    for (const part of parts) {
-      const next: string[] = [];
-      const re = /[*?[]/.test(part) ? globToRegExp(part) : undefined;
-      for (const m of matches) {
-        const dir = VirtualFS.normalize(m || '.', this.cwd);
-        if (!re) {
-          const candidate = m ? (m.endsWith('/') ? m + part : `${m}/${part}`) : part;
-          if (this.host.fs.lstat(VirtualFS.normalize(candidate, this.cwd))) next.push(candidate);
-          continue;
-        }
-        let names: string[] = [];
-        try {
-          names = this.host.fs.list(dir);
-        } catch {
-          continue;
-        }
-        for (const n of names) {
-          if (n.startsWith('.') && !part.startsWith('.')) continue;
-          if (re.test(n)) next.push(m ? (m.endsWith('/') ? m + n : `${m}/${n}`) : n);
-        }
-      }
-      matches = next;
-    }
-    return matches.length ? matches.sort() : [pattern];
+    return fields.flatMap((f) => expandGlob(this.host.fs, this.cwd, f));
   }
 
   private async expandVar(name: string, op: string | undefined, arg: Word | undefined, io: ProcIO): Promise<string> {
@@ -607,26 +456,6 @@ export class Shell {
     }
     return cap.text.replace(/\n+$/, '');
   }
-}
-
-class RedirectError extends Error {}
-
-function globToRegExp(glob: string): RegExp {
-  let re = '^';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`${re}$`);
 }
 
 // Re-exported for the utilities and the exec glue.
