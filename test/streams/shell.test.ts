@@ -196,3 +196,23 @@ describe('TTY line discipline', () => {
     expect(await input.readLine()).toBe(null);
   });
 });
+
+describe('simulated shell: pathname expansion and redirections', () => {
+  it.each([
+    ['mkdir -p /t/d && cd /t && touch a.txt b.txt c.log .h.txt && echo *.txt', 'a.txt b.txt\n'],
+    ['mkdir -p /t && cd /t && touch a1 a2 b1 && echo a? [!a]1', 'a1 a2 b1\n'],
+    ['mkdir -p /t/x /t/y && touch /t/x/f /t/y/f && echo /t/*/f', '/t/x/f /t/y/f\n'],
+    ['cd /tmp && echo *.nomatch', '*.nomatch\n'],
+    ['echo hi > /tmp/o && echo more >> /tmp/o && cat < /tmp/o', 'hi\nmore\n'],
+    ['echo err 1>&2 2>/dev/null; echo out', 'out\n'],
+  ])('%s', async (script, out) => {
+    const r = await run('busybox', ['sh', '-c', script]);
+    expect(r.out).toBe(out);
+    expect(r.code).toBe(0);
+  });
+
+  it('reports a redirection it cannot open like the image\'s shell, without running the command', async () => {
+    expect(await run('busybox', ['sh', '-c', 'echo x > /nonexistent/dir/f; echo status $?'])).toMatchObject({ out: 'status 1\n', err: expect.stringMatching(/^sh: can't create \/nonexistent\/dir\/f: /) });
+    expect(await run('nginx', ['sh', '-c', 'cat < /missing; echo status $?'])).toMatchObject({ out: 'status 2\n', err: expect.stringMatching(/^sh: 1: cannot open \/missing: /) });
+  });
+});
