@@ -17,7 +17,7 @@ import { jsonListBody } from './list-body.js';
 import { readBody, sendJsonBytes, sendObject, TABLE_CONTENT_TYPE } from './respond.js';
 import { readScale, scaleTransform } from './scale.js';
 import { buildTable, tableListBody, type IncludeObject } from './table.js';
-import { runWatch, validateWatchParams, type WatchSink } from './watch.js';
+import { runWatch, watchParamsFromQuery, type WatchSink } from './watch.js';
 
 export interface ResourceRequest {
   req: IncomingMessage;
@@ -226,20 +226,7 @@ function list(r: ResourceRequest, d: ResourceDeps, format: OutputFormat): void {
 }
 
 function watch(r: ResourceRequest, d: ResourceDeps, format: OutputFormat): void {
-  const q = r.query;
-  const params = {
-    def: r.def,
-    namespace: r.namespace,
-    filter: buildFilter(r.def, q.labelSelector, q.fieldSelector),
-    resourceVersion: q.resourceVersion || undefined,
-    resourceVersionMatch: q.resourceVersionMatch || undefined,
-    sendInitialEvents: parseBool(q.sendInitialEvents),
-    allowWatchBookmarks: parseBool(q.allowWatchBookmarks) ?? false,
-    timeoutSeconds: parseIntParam('timeoutSeconds', q.timeoutSeconds),
-    table: format === 'table',
-    includeObject: includeObjectOf(q),
-  };
-  validateWatchParams(params);
+  const params = watchParamsFromQuery(r.def, r.namespace, r.query, format === 'table');
   const res = r.res;
   res.writeHead(200, {
     'Content-Type': format === 'table' ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json',

@@ -3,13 +3,14 @@
 // k8s.io/initial-events-end bookmark), following upstream's cacher / cacheWatcher.
 import type { Clock, TimerHandle } from '../clock.js';
 import { errors } from '../machinery/errors.js';
-import type { ObjectFilter } from '../registry/filter.js';
+import { buildFilter, type ObjectFilter } from '../registry/filter.js';
 import { listPrefix } from '../registry/keys.js';
 import { listObjects } from '../registry/list.js';
 import type { Obj, ResourceDef } from '../registry/types.js';
 import { groupVersion } from '../registry/types.js';
 import type { Storage, StorageEvent, Watcher } from '../storage/interface.js';
 import { StorageError } from '../storage/interface.js';
+import { parseBool, parseIntParam } from './negotiation.js';
 import { buildTable, type IncludeObject } from './table.js';
 
 export interface WatchParams {
@@ -40,6 +41,24 @@ function invalidListOptions(field: string, detail: string): never {
   throw errors.invalid('meta.k8s.io', 'ListOptions', '', `ListOptions.meta.k8s.io "" is invalid: ${field}: Forbidden: ${detail}`, [
     { reason: 'FieldValueForbidden', message: `Forbidden: ${detail}`, field },
   ]);
+}
+
+/** The watch parameters of a request's query (the same for chunked and WebSocket watches), validated. */
+export function watchParamsFromQuery(def: ResourceDef, namespace: string | undefined, q: Record<string, string>, table: boolean): WatchParams {
+  const params: WatchParams = {
+    def,
+    namespace,
+    filter: buildFilter(def, q.labelSelector, q.fieldSelector),
+    resourceVersion: q.resourceVersion || undefined,
+    resourceVersionMatch: q.resourceVersionMatch || undefined,
+    sendInitialEvents: parseBool(q.sendInitialEvents),
+    allowWatchBookmarks: parseBool(q.allowWatchBookmarks) ?? false,
+    timeoutSeconds: parseIntParam('timeoutSeconds', q.timeoutSeconds),
+    table,
+    includeObject: (q.includeObject as IncludeObject) || 'Metadata',
+  };
+  validateWatchParams(params);
+  return params;
 }
 
 /** Checks the parameters before any response is written, so errors are ordinary Status replies. */

@@ -5,12 +5,11 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, asApiError, errors } from '../machinery/errors.js';
-import { buildFilter } from '../registry/filter.js';
 import type { UpgradeExchange } from '../request-hook.js';
-import { chooseFormat, parseBool, parseIntParam } from './negotiation.js';
+import { chooseFormat, parseBool } from './negotiation.js';
 import { resolveTarget } from './request-info.js';
 import type { ApiServerDeps } from './server.js';
-import { runWatch, validateWatchParams, type WatchParams } from './watch.js';
+import { runWatch, watchParamsFromQuery, type WatchParams } from './watch.js';
 import { handleStreamingUpgrade } from '../streams/index.js';
 
 /** Refuses an upgrade with a Status, as an HTTP error response (Retry-After as on plain HTTP). */
@@ -35,21 +34,7 @@ function watchParams(deps: ApiServerDeps, req: http.IncomingMessage): WatchParam
   if (target.name !== undefined || target.subresource || !parseBool(query.watch)) {
     throw errors.badRequest('only watch requests can be upgraded to a WebSocket here');
   }
-  const format = chooseFormat(req.headers.accept);
-  const params: WatchParams = {
-    def: target.def,
-    namespace: target.namespace,
-    filter: buildFilter(target.def, query.labelSelector, query.fieldSelector),
-    resourceVersion: query.resourceVersion || undefined,
-    resourceVersionMatch: query.resourceVersionMatch || undefined,
-    sendInitialEvents: parseBool(query.sendInitialEvents),
-    allowWatchBookmarks: parseBool(query.allowWatchBookmarks) ?? false,
-    timeoutSeconds: parseIntParam('timeoutSeconds', query.timeoutSeconds),
-    table: format === 'table',
-    includeObject: (query.includeObject as WatchParams['includeObject']) || 'Metadata',
-  };
-  validateWatchParams(params);
-  return params;
+  return watchParamsFromQuery(target.def, target.namespace, query, chooseFormat(req.headers.accept) === 'table');
 }
 
 /** One watch upgrade: validates, upgrades and runs the watch (serve), or is answered by the request hook. */
