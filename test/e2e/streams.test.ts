@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_COMPONENTS } from '../../src/components.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { appPod } from '../helpers/objects.js';
 import { Kubectl, KUBECTL_VERSIONS } from '../helpers/kubectl.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -13,12 +14,7 @@ let c: TestCluster;
 
 beforeAll(async () => {
   c = await startTestCluster({ components: DEFAULT_COMPONENTS, fixture: 'default' });
-  const pod = (name: string, image: string, extra: Obj = {}): Obj => ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, labels: { app: name } },
-    spec: { containers: [{ name: 'main', image, ...extra }] },
-  });
+  const pod = appPod;
   await c.client.pods.create('default', pod('web', 'httpd', { ports: [{ containerPort: 80, name: 'http' }], env: [{ name: 'GREETING', value: 'hi from spec' }] }));
   await c.client.pods.create('default', pod('box', 'busybox', { command: ['sleep', '3600'] }));
   await c.client.services.create('default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] } });

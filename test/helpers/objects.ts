@@ -60,3 +60,13 @@ export function pod(name: string, o: PodOpts = {}): Obj {
 export function snap(nodes: Obj[], pods: Obj[] = [], nsLabels: Record<string, Record<string, string>> = {}): Snapshot {
   return buildSnapshot(nodes, pods, { namespaceLabels: (ns) => nsLabels[ns] });
 }
+
+/** A Pod with one container `main` of `image` (plus `container` fields), labelled app=NAME: what the stream tests run. */
+export function appPod(name: string, image: string, container: Obj = {}, spec: Obj = {}): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: name } },
+    spec: { containers: [{ name: 'main', image, ...container }], ...spec },
+  };
+}

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DEFAULT_COMPONENTS } from '../../src/components.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { appPod } from '../helpers/objects.js';
 import { waitFor } from '../helpers/wait.js';
 import { spdyUpgrade } from './spdy-client.js';
 
@@ -15,12 +16,7 @@ let c: TestCluster;
 
 beforeAll(async () => {
   c = await startTestCluster({ components: DEFAULT_COMPONENTS, fixture: 'default' });
-  const pod = (name: string, image: string, extra: Obj = {}, spec: Obj = {}): Obj => ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, labels: { app: name } },
-    spec: { containers: [{ name: 'main', image, ...extra }], ...spec },
-  });
+  const pod = appPod;
   await c.client.pods.create('default', pod('web', 'httpd', { ports: [{ containerPort: 80 }] }));
   await c.client.pods.create('default', pod('box', 'busybox', { command: ['sleep', '3600'] }));
   await c.client.pods.create('default', pod('stuck', 'busybox', {}, { nodeSelector: { nowhere: 'true' } }));

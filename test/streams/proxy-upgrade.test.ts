@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DEFAULT_COMPONENTS } from '../../src/components.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { appPod } from '../helpers/objects.js';
 import { waitFor } from '../helpers/wait.js';
 
 type Obj = Record<string, any>;
@@ -15,12 +16,7 @@ let c: TestCluster;
 
 beforeAll(async () => {
   c = await startTestCluster({ components: DEFAULT_COMPONENTS, fixture: 'default' });
-  const pod = (name: string, image: string, extra: Obj = {}): Obj => ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, labels: { app: name } },
-    spec: { containers: [{ name: 'main', image, ...extra }] },
-  });
+  const pod = appPod;
   await c.client.pods.create('default', pod('web', 'httpd'));
   await c.client.pods.create('default', pod('app', 'example.com/team/app:1.0', { ports: [{ containerPort: 8080, name: 'http' }] }));
   await c.client.services.create('default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'app' }, spec: { selector: { app: 'app' }, ports: [{ port: 80, targetPort: 'http' }] } });
