@@ -11,6 +11,21 @@ const PLAIN_URL = /^https?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d+)?(\/[A-Z
 /** A name yaml.stringify writes as it is (it cannot read as a number, boolean or null). */
 const PLAIN_NAME = /^[a-z][a-z0-9-]*$/;
 
+/** The kubeconfig kubesim writes: one cluster, user and context, all named `name`, the context current. */
+export function kubeconfigDocument(server: string, name = 'kubesim'): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    // Plain http: @kubernetes/client-node (1.x) refuses http:// servers unless insecure-skip-tls-verify is set;
+    // kubectl and client-go ignore the flag for http.
+    clusters: [{ name, cluster: { server, 'insecure-skip-tls-verify': true } }],
+    users: [{ name, user: {} }],
+    contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
+    'current-context': name,
+    preferences: {},
+  };
+}
+
 export function kubeconfigYaml(server: string, name = 'kubesim'): string {
   // The usual case without loading the YAML package: the text yaml.stringify gives (test/fixture-api/kubeconfig-text.test.ts).
   if (PLAIN_URL.test(server) && PLAIN_NAME.test(name) && name !== 'true' && name !== 'false' && name !== 'null') {
@@ -34,17 +49,7 @@ current-context: ${name}
 preferences: {}
 `;
   }
-  return yaml().stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    // Plain http: @kubernetes/client-node (1.x) refuses http:// servers unless insecure-skip-tls-verify is set;
-    // kubectl and client-go ignore the flag for http.
-    clusters: [{ name, cluster: { server, 'insecure-skip-tls-verify': true } }],
-    users: [{ name, user: {} }],
-    contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
-    'current-context': name,
-    preferences: {},
-  });
+  return yaml().stringify(kubeconfigDocument(server, name));
 }
 
 export function writeKubeconfigAtomically(file: string, yaml: string): void {

@@ -2,18 +2,9 @@
 // must be exactly what yaml.stringify gives for the same document, for every server URL and name it accepts.
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { kubeconfigYaml } from '../../src/kubeconfig.js';
+import { kubeconfigDocument, kubeconfigYaml } from '../../src/kubeconfig.js';
 
-const viaYaml = (server: string, name = 'kubesim') =>
-  stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name, cluster: { server, 'insecure-skip-tls-verify': true } }],
-    users: [{ name, user: {} }],
-    contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
-    'current-context': name,
-    preferences: {},
-  });
+const viaYaml = (server: string, name = 'kubesim') => stringify(kubeconfigDocument(server, name));
 
 /** A deterministic pseudo-random generator (mulberry32), so a failure is reproducible. */
 function random(seed: number): () => number {
