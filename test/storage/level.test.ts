@@ -23,7 +23,7 @@ storageContract('LevelStorage', async (options) => {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-});
+}, { durable: true });
 
 describe('LevelStorage record layout', () => {
   const dirs: string[] = [];
